@@ -1,0 +1,208 @@
+/* za-proc: print a snapshot of /proc in the ZA1 format (native/FORMAT.md).
+ *
+ * Run inside a helper container that joins a target's PID namespace
+ * (`--pid container:<id>`), it reads the target's processes without writing into the
+ * target and without needing a shell or ps in the target's image. With --host, run
+ * in the host's PID namespace, it also prints for each process its NSpid, the
+ * container id from its cgroup and its pid namespace inode, so one pass covers every
+ * container. Read only: it opens files under /proc and writes to stdout, nothing else.
+ * Static, no dependencies; built with musl-gcc by native/build.sh. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BUF 8192
+
+struct proc { int pid; int ppid; char state; char *stat; };
+
+static struct proc *procs;
+static size_t nprocs, cap;
+static int host_mode;
+
+/* Read a whole small file into buf (NUL terminated). Returns bytes read or -1. */
+static ssize_t read_file(const char *path, char *buf, size_t size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  size_t got = 0;
+  while (got < size - 1) {
+    ssize_t n = read(fd, buf + got, size - 1 - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) { close(fd); return -1; }
+    if (n == 0) break;
+    got += (size_t)n;
+  }
+  if (close(fd) != 0) return -1;
+  buf[got] = '\0';
+  return (ssize_t)got;
+}
+
+static void chomp(char *s) {
+  size_t n = strlen(s);
+  while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r')) s[--n] = '\0';
+}
+
+static void die(const char *what) {
+  perror(what);
+  exit(1);
+}
+
+static void add_proc(int pid, const char *stat) {
+  /* the name is in parentheses and may hold spaces and ')': split at the last ')' */
+  const char *rp = strrchr(stat, ')');
+  if (!rp || rp[1] != ' ') return;
+  char state = rp[2];
+  int ppid = atoi(rp + 4);
+  if (nprocs == cap) {
+    cap = cap ? cap * 2 : 1024;
+    procs = realloc(procs, cap * sizeof *procs);
+    if (!procs) die("realloc");
+  }
+  char *copy = strdup(stat);
+  if (!copy) die("strdup");
+  procs[nprocs++] = (struct proc){ pid, ppid, state, copy };
+}
+
+static void print_simple(char tag, const char *path) {
+  char buf[256];
+  if (read_file(path, buf, sizeof buf) < 0) return;
+  chomp(buf);
+  printf("%c %s\n", tag, buf);
+}
+
+static void print_pids_cgroup(void) {
+  char max[64], cur[64];
+  if (read_file("/sys/fs/cgroup/pids.max", max, sizeof max) >= 0 &&
+      read_file("/sys/fs/cgroup/pids.current", cur, sizeof cur) >= 0) {
+    chomp(max); chomp(cur);
+    printf("L %s %s v2\n", max, cur);
+  } else if (read_file("/sys/fs/cgroup/pids/pids.max", max, sizeof max) >= 0 &&
+             read_file("/sys/fs/cgroup/pids/pids.current", cur, sizeof cur) >= 0) {
+    chomp(max); chomp(cur);
+    printf("L %s %s v1\n", max, cur);
+  }
+}
+
+static void scan(void) {
+  DIR *d = opendir("/proc");
+  if (!d) die("opendir /proc");
+  struct dirent *e;
+  char path[64], buf[BUF];
+  int self = getpid();
+  errno = 0;
+  while ((e = readdir(d)) != NULL) {
+    if (!isdigit((unsigned char)e->d_name[0])) continue;
+    int pid = atoi(e->d_name);
+    if (pid == self) continue;
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    if (read_file(path, buf, sizeof buf) <= 0) continue; /* exited meanwhile */
+    chomp(buf);
+    add_proc(pid, buf);
+  }
+  if (errno != 0) die("readdir /proc");
+  if (closedir(d) != 0) die("closedir");
+}
+
+static int is_zombie_parent(int pid) {
+  for (size_t i = 0; i < nprocs; i++)
+    if (procs[i].state == 'Z' && procs[i].ppid == pid) return 1;
+  return 0;
+}
+
+static void print_status(int pid) {
+  char path[64], buf[BUF];
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  if (read_file(path, buf, sizeof buf) <= 0) return;
+  for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+    printf("T %d %s\n", pid, line);
+  snprintf(path, sizeof path, "/proc/%d/wchan", pid);
+  if (read_file(path, buf, 256) >= 0) { chomp(buf); printf("W %d %s\n", pid, buf); }
+  snprintf(path, sizeof path, "/proc/%d/syscall", pid);
+  if (read_file(path, buf, 512) >= 0) { chomp(buf); printf("Y %d %s\n", pid, buf); }
+}
+
+/* host mode: the NSpid line of status, the docker container id of the cgroup, the pid ns inode */
+static int print_host_lines(int pid) {
+  char path[64], buf[BUF], link[128];
+  int ns_pid1 = 0;
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  if (read_file(path, buf, sizeof buf) > 0) {
+    char *l = strstr(buf, "\nNSpid:");
+    if (l) {
+      l += 7;
+      char *end = strchr(l, '\n');
+      if (end) *end = '\0';
+      while (*l == '\t' || *l == ' ') l++;
+      printf("N %d %s\n", pid, l);
+      char *last = strrchr(l, '\t');
+      ns_pid1 = atoi(last ? last + 1 : l) == 1;
+    }
+  }
+  snprintf(path, sizeof path, "/proc/%d/cgroup", pid);
+  const char *id = "-";
+  char idbuf[65];
+  if (read_file(path, buf, sizeof buf) > 0) {
+    char *p = strstr(buf, "docker/");
+    size_t skip = 7;
+    if (!p) { p = strstr(buf, "docker-"); skip = 7; }
+    if (p && strspn(p + skip, "0123456789abcdef") >= 64) {
+      memcpy(idbuf, p + skip, 64);
+      idbuf[64] = '\0';
+      id = idbuf;
+    }
+  }
+  printf("G %d %s\n", pid, id);
+  snprintf(path, sizeof path, "/proc/%d/ns/pid", pid);
+  ssize_t n = readlink(path, link, sizeof link - 1);
+  if (n > 0) {
+    link[n] = '\0';
+    char *lb = strchr(link, '[');
+    printf("I %d %s\n", pid, lb ? lb + 1 : link);
+  }
+  return ns_pid1;
+}
+
+static void print_cmdlines(void) {
+  char path[64], buf[1025];
+  printf("B\n");
+  for (size_t i = 0; i < nprocs; i++) {
+    if (procs[i].state == 'Z') continue;
+    snprintf(path, sizeof path, "/proc/%d/cmdline", procs[i].pid);
+    ssize_t n = read_file(path, buf, sizeof buf);
+    if (n < 0) continue;
+    printf("==> %s <==\n", path);
+    if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n) die("write");
+    putchar('\n');
+  }
+}
+
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--host")) host_mode = 1;
+    else if (!strcmp(argv[i], "--version")) { puts("za-proc ZA1"); return 0; }
+    else { fprintf(stderr, "usage: za-proc [--host]\n"); return 2; }
+  }
+  static char out[1 << 16];
+  if (setvbuf(stdout, out, _IOFBF, sizeof out) != 0) die("setvbuf");
+  printf("ZA1 za-proc\n");
+  print_simple('U', "/proc/uptime");
+  print_simple('M', "/proc/sys/kernel/pid_max");
+  if (!host_mode) print_pids_cgroup();
+  printf("X %d\n", (int)getpid());
+  scan();
+  for (size_t i = 0; i < nprocs; i++) printf("S %s\n", procs[i].stat);
+  for (size_t i = 0; i < nprocs; i++) {
+    int pid = procs[i].pid;
+    int ns_pid1 = host_mode ? print_host_lines(pid) : pid == 1;
+    if (ns_pid1 || is_zombie_parent(pid)) print_status(pid);
+  }
+  print_cmdlines();
+  printf("Z\n");
+  if (fflush(stdout) != 0) die("write");
+  return 0;
+}
