@@ -19,7 +19,7 @@
 
 #define BUF 8192
 
-struct proc { int pid; int ppid; char state; char *stat; };
+struct proc { int pid; int ppid; char state; char ns_pid1; char *stat; };
 
 static struct proc *procs;
 static size_t nprocs, cap;
@@ -65,7 +65,7 @@ static void add_proc(int pid, const char *stat) {
   }
   char *copy = strdup(stat);
   if (!copy) die("strdup");
-  procs[nprocs++] = (struct proc){ pid, ppid, state, copy };
+  procs[nprocs++] = (struct proc){ pid, ppid, state, 0, copy };
 }
 
 static void print_simple(char tag, const char *path) {
@@ -73,19 +73,6 @@ static void print_simple(char tag, const char *path) {
   if (read_file(path, buf, sizeof buf) < 0) return;
   chomp(buf);
   printf("%c %s\n", tag, buf);
-}
-
-static void print_pids_cgroup(void) {
-  char max[64], cur[64];
-  if (read_file("/sys/fs/cgroup/pids.max", max, sizeof max) >= 0 &&
-      read_file("/sys/fs/cgroup/pids.current", cur, sizeof cur) >= 0) {
-    chomp(max); chomp(cur);
-    printf("L %s %s v2\n", max, cur);
-  } else if (read_file("/sys/fs/cgroup/pids/pids.max", max, sizeof max) >= 0 &&
-             read_file("/sys/fs/cgroup/pids/pids.current", cur, sizeof cur) >= 0) {
-    chomp(max); chomp(cur);
-    printf("L %s %s v1\n", max, cur);
-  }
 }
 
 static void scan(void) {
@@ -108,10 +95,25 @@ static void scan(void) {
   if (closedir(d) != 0) die("closedir");
 }
 
-static int is_zombie_parent(int pid) {
-  for (size_t i = 0; i < nprocs; i++)
-    if (procs[i].state == 'Z' && procs[i].ppid == pid) return 1;
-  return 0;
+/* flags indexed by pid: who has zombie children, who is PID 1 of a namespace */
+enum { HAS_ZOMBIES = 1, NS_PID1 = 2 };
+static unsigned char *flags;
+static int max_pid;
+
+static void index_flags(void) {
+  int max = 0;
+  for (size_t i = 0; i < nprocs; i++) if (procs[i].pid > max) max = procs[i].pid;
+  max_pid = max;
+  flags = calloc((size_t)max + 1, 1);
+  if (!flags) die("calloc");
+  for (size_t i = 0; i < nprocs; i++) {
+    if (procs[i].ns_pid1) flags[procs[i].pid] |= NS_PID1;
+    if (procs[i].state == 'Z' && procs[i].ppid > 0 && procs[i].ppid <= max) flags[procs[i].ppid] |= HAS_ZOMBIES;
+  }
+}
+
+static int flag(int pid, int f) {
+  return pid > 0 && pid <= max_pid && (flags[pid] & f);
 }
 
 static void print_status(int pid) {
@@ -192,14 +194,19 @@ int main(int argc, char **argv) {
   printf("ZA1 za-proc\n");
   print_simple('U', "/proc/uptime");
   print_simple('M', "/proc/sys/kernel/pid_max");
-  if (!host_mode) print_pids_cgroup();
+  /* no pids cgroup line: the helper's /sys/fs/cgroup is its own, not the target's */
   printf("X %d\n", (int)getpid());
   scan();
   for (size_t i = 0; i < nprocs; i++) printf("S %s\n", procs[i].stat);
+  for (size_t i = 0; i < nprocs; i++)
+    procs[i].ns_pid1 = host_mode ? print_host_lines(procs[i].pid) : procs[i].pid == 1;
+  index_flags();
+  /* the status of every namespace's PID 1, of its children (the app behind an init) and of
+   * every zombie's parent: what the signal and reaping analysis reads */
   for (size_t i = 0; i < nprocs; i++) {
-    int pid = procs[i].pid;
-    int ns_pid1 = host_mode ? print_host_lines(pid) : pid == 1;
-    if (ns_pid1 || is_zombie_parent(pid)) print_status(pid);
+    struct proc *p = &procs[i];
+    if (p->state == 'Z') continue;
+    if (p->ns_pid1 || flag(p->ppid, NS_PID1) || flag(p->pid, HAS_ZOMBIES)) print_status(p->pid);
   }
   print_cmdlines();
   printf("Z\n");

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Entry point. The audit (`zombie-audit <container>` or `zombie-audit audit ...`) takes a fast
+// path that does not load oclif; everything else (other commands, --help, --version) runs oclif.
+import { readFileSync } from 'node:fs';
+
+const argv = process.argv.slice(2);
+
+function commandIds() {
+  try {
+    const m = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8'));
+    return new Set(Object.keys(m.commands));
+  } catch {
+    return undefined;
+  }
+}
+
+async function main() {
+  const wantsOclif = argv.length === 0 || argv.some((a) => a === '--help' || a === '-h' || a === '--version' || a === 'help');
+  if (!wantsOclif) {
+    const ids = commandIds();
+    const first = argv[0];
+    const isAudit = first === 'audit' || (ids !== undefined && !first.startsWith('-') && !ids.has(first)) || first === '--all' || first === '-a';
+    if (isAudit) {
+      const { fastAudit } = await import('../dist/src/cli/fast.js');
+      const code = await fastAudit(first === 'audit' ? argv.slice(1) : argv);
+      if (code !== undefined) {
+        process.exitCode = code;
+        return;
+      }
+    }
+  }
+  const { execute } = await import('@oclif/core');
+  await execute({ dir: import.meta.url });
+}
+
+await main();

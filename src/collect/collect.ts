@@ -1,0 +1,136 @@
+import type { ContainerInfo, Method } from '../analysis/audit.js';
+import type { Engine } from '../engine/client.js';
+import { ZaError } from '../engine/errors.js';
+import { parseSnapshot, type Snapshot } from '../proc/snapshot.js';
+import { runHelper } from './helper.js';
+import { COLLECT_ARGV } from './script.js';
+
+/** The parts of GET /containers/{id}/json the tool reads. */
+export interface InspectJSON {
+  Id: string;
+  Name: string;
+  Image: string;
+  State: { Status: string; Running: boolean; Paused: boolean; Restarting: boolean; ExitCode: number; FinishedAt?: string; Pid?: number };
+  Config: { Image: string; StopSignal?: string; StopTimeout?: number; Entrypoint?: string[] | null; Cmd?: string[] | null; Labels?: Record<string, string> };
+  HostConfig: { PidsLimit?: number | null; Init?: boolean | null; PidMode?: string };
+}
+
+export function containerInfo(j: InspectJSON): ContainerInfo {
+  return {
+    id: j.Id, name: j.Name.replace(/^\//, ''), image: j.Config.Image,
+    stopSignal: j.Config.StopSignal || undefined,
+    stopTimeout: j.Config.StopTimeout ?? undefined,
+    pidsLimit: j.HostConfig.PidsLimit ?? undefined,
+    init: j.HostConfig.Init ?? undefined,
+  };
+}
+
+/** Container names (and short ids) close to `ref`, for "did you mean". */
+export async function suggestNames(engine: Engine, ref: string): Promise<string[]> {
+  const list = await engine.json<Array<{ Id: string; Names: string[] }>>('GET', '/containers/json', { query: { all: 1 } });
+  const names = list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
+  const r = ref.toLowerCase();
+  const scored = names.map((n) => ({ n, d: n.toLowerCase().includes(r) || r.includes(n.toLowerCase()) ? 0 : distance(r, n.toLowerCase()) }));
+  return scored.filter((s) => s.d <= Math.max(2, Math.floor(ref.length / 3))).sort((a, b) => a.d - b.d).slice(0, 3).map((s) => s.n);
+}
+
+function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+export async function inspect(engine: Engine, ref: string): Promise<InspectJSON> {
+  try {
+    return await engine.json<InspectJSON>('GET', `/containers/${encodeURIComponent(ref)}/json`);
+  } catch (e) {
+    if (e instanceof ZaError && e.code === 'NOT_FOUND') {
+      const near = await suggestNames(engine, ref).catch(() => []);
+      throw new ZaError('NOT_FOUND', `no container named or with id "${ref}"`,
+        near.length ? `did you mean: ${near.join(', ')}?` : 'list containers with `docker ps -a`');
+    }
+    throw e;
+  }
+}
+
+function stateError(j: InspectJSON): ZaError | undefined {
+  const name = j.Name.replace(/^\//, '');
+  if (j.State.Paused) return new ZaError('PAUSED', `container ${name} is paused`, 'unpause it (`docker unpause`) to audit it: a paused container runs nothing');
+  if (!j.State.Running || j.State.Restarting) {
+    return new ZaError('NOT_RUNNING', `container ${name} is not running (${j.State.Status}${j.State.Status === 'exited' ? `, exit code ${j.State.ExitCode}` : ''})`,
+      j.State.ExitCode === 137 ? 'exit 137 is SIGKILL: often docker stop after a dropped SIGTERM; lint its image: `zombie-audit lint --image ' + j.Config.Image + '`'
+        : 'start it to audit it, or lint its image before deploy: `zombie-audit lint --image ' + j.Config.Image + '`');
+  }
+  return undefined;
+}
+
+const NO_SHELL = /exec failed|no such file or directory|executable file not found|permission denied/i;
+
+export interface Collected {
+  snapshot: Snapshot;
+  method: Method;
+  inspect: InspectJSON;
+}
+
+/**
+ * Read a container's processes. `exec` runs the collector script in one exec (inspect in
+ * parallel); where the image has no /bin/sh (or `method` is helper) a helper container joins
+ * the container's PID namespace instead.
+ */
+export async function collect(engine: Engine, ref: string, method: 'auto' | 'exec' | 'helper' = 'auto'): Promise<Collected> {
+  const inspectP = inspect(engine, ref);
+  if (method === 'helper') {
+    const j = await inspectP;
+    const err = stateError(j);
+    if (err) throw err;
+    return viaHelper(engine, j);
+  }
+  const execP = engine.exec(ref, COLLECT_ARGV);
+  const [ins, ex] = await Promise.allSettled([inspectP, execP]);
+  if (ins.status === 'rejected') throw ins.reason;
+  const j = ins.value;
+  const err = stateError(j);
+  if (err) throw err;
+  if (ex.status === 'rejected') {
+    const e = ex.reason;
+    if (e instanceof ZaError && (e.code === 'NOT_RUNNING' || e.code === 'PAUSED')) throw await exitedDuring(engine, ref, e);
+    throw e;
+  }
+  const out = ex.value.stdout;
+  if (!out.startsWith('ZA1 ')) {
+    const text = (out + ex.value.stderr).trim();
+    if (NO_SHELL.test(text)) {
+      if (method === 'exec') throw new ZaError('NO_SHELL', `container ${j.Name.replace(/^\//, '')} has no usable /bin/sh: ${text.slice(0, 200)}`, 'drop --method exec: the helper way needs no shell');
+      return viaHelper(engine, j);
+    }
+    throw new ZaError('BAD_OUTPUT', `the collector printed no snapshot: ${text.slice(0, 300) || '(nothing)'}`);
+  }
+  const snapshot = parseSnapshot(out);
+  if (!snapshot.complete) throw await exitedDuring(engine, ref, new ZaError('BAD_OUTPUT', 'the snapshot was cut short'));
+  if (!snapshot.procs.has(1)) throw new ZaError('BAD_OUTPUT', 'the snapshot has no PID 1 (is /proc mounted in the container?)');
+  return { snapshot, method: 'exec', inspect: j };
+}
+
+async function exitedDuring(engine: Engine, ref: string, fallback: ZaError): Promise<ZaError> {
+  const again = await engine.json<InspectJSON>('GET', `/containers/${encodeURIComponent(ref)}/json`).catch(() => undefined);
+  if (!again) return new ZaError('EXITED_DURING_AUDIT', `container ${ref} went away during the audit`);
+  if (!again.State.Running) {
+    return new ZaError('EXITED_DURING_AUDIT', `container ${ref} stopped during the audit (${again.State.Status}, exit code ${again.State.ExitCode})`);
+  }
+  return fallback;
+}
+
+async function viaHelper(engine: Engine, j: InspectJSON): Promise<Collected> {
+  const out = await runHelper(engine, `container:${j.Id}`);
+  const snapshot = parseSnapshot(out);
+  if (!snapshot.complete || !snapshot.procs.has(1)) throw new ZaError('BAD_OUTPUT', 'the helper printed an incomplete snapshot');
+  return { snapshot, method: 'helper', inspect: j };
+}

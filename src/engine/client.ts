@@ -1,0 +1,180 @@
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import https from 'node:https';
+import { Duplex } from 'node:stream';
+import { describeEndpoint, type Endpoint } from './connection.js';
+import { ZaError } from './errors.js';
+
+/**
+ * A lean Docker Engine API client over node:http: unix sockets, tcp with TLS, and ssh through
+ * `ssh HOST docker system dial-stdio` (as the docker CLI does). It exists because the audit's
+ * hot path must stay close to a bare `docker exec`: importing dockerode costs ~100 ms here
+ * (it loads grpc, protobufjs and ssh2 eagerly), more than the whole exec round trip.
+ * Paths are unversioned: the engine answers with its own API version (no negotiation needed).
+ */
+export interface RequestOptions {
+  body?: unknown;
+  /** raw bytes to send (e.g. a tar), with its content type */
+  raw?: { data: Buffer | NodeJS.ReadableStream; contentType: string };
+  query?: Record<string, string | number | boolean | undefined>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface Response {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+}
+
+export class Engine {
+  readonly endpoint: Endpoint;
+  readonly timeoutMs: number;
+  private readonly agent?: http.Agent;
+
+  constructor(endpoint: Endpoint, opts: { timeoutMs?: number } = {}) {
+    this.endpoint = endpoint;
+    this.timeoutMs = opts.timeoutMs ?? 20_000;
+    if (endpoint.kind === 'unix') this.agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+    else if (endpoint.kind === 'tcp') {
+      this.agent = endpoint.tls
+        ? new https.Agent({ keepAlive: true, ca: endpoint.tls.ca, cert: endpoint.tls.cert, key: endpoint.tls.key, rejectUnauthorized: endpoint.tls.verify })
+        : new http.Agent({ keepAlive: true });
+    }
+  }
+
+  describe(): string {
+    return describeEndpoint(this.endpoint);
+  }
+
+  /** Close idle keep-alive sockets so the process can exit at once. */
+  close(): void {
+    this.agent?.destroy();
+  }
+
+  private sshConnection(): Duplex {
+    const e = this.endpoint as Extract<Endpoint, { kind: 'ssh' }>;
+    const u = new URL(e.target);
+    const args = ['-o', 'BatchMode=yes'];
+    if (u.port) args.push('-p', u.port);
+    args.push('--', (u.username ? `${decodeURIComponent(u.username)}@` : '') + u.hostname, 'docker', 'system', 'dial-stdio');
+    const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    return Duplex.from({ readable: child.stdout!, writable: child.stdin! });
+  }
+
+  request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const e = this.endpoint;
+    const qs = opts.query
+      ? '?' + Object.entries(opts.query).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&')
+      : '';
+    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
+    const signals = [AbortSignal.timeout(timeoutMs)];
+    if (opts.signal) signals.push(opts.signal);
+    const signal = AbortSignal.any(signals);
+    const headers: Record<string, string> = {};
+    let payload: Buffer | NodeJS.ReadableStream | undefined;
+    if (opts.raw) {
+      headers['Content-Type'] = opts.raw.contentType;
+      payload = opts.raw.data;
+    } else if (opts.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      payload = Buffer.from(JSON.stringify(opts.body));
+    }
+    const base: http.RequestOptions = { method, path: path + qs, headers, signal };
+    if (e.kind === 'unix') Object.assign(base, { socketPath: e.socketPath, agent: this.agent });
+    else if (e.kind === 'tcp') Object.assign(base, { host: e.host, port: e.port, agent: this.agent });
+    else Object.assign(base, { host: 'docker', createConnection: () => this.sshConnection() });
+    const mod = e.kind === 'tcp' && e.tls ? https : http;
+
+    return new Promise<Response>((resolve, reject) => {
+      const req = mod.request(base, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (err) => reject(this.wrap(err, signal, timeoutMs, method, path)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', (err) => reject(this.wrap(err, signal, timeoutMs, method, path)));
+      if (payload && Buffer.isBuffer(payload)) req.end(payload);
+      else if (payload) (payload as NodeJS.ReadableStream).pipe(req);
+      else req.end();
+    });
+  }
+
+  private wrap(err: NodeJS.ErrnoException, signal: AbortSignal, timeoutMs: number, method: string, path: string): ZaError {
+    const where = this.describe();
+    if (signal.aborted) {
+      const reason = signal.reason as Error | undefined;
+      if (reason?.name === 'TimeoutError') {
+        return new ZaError('ENGINE_TIMEOUT', `the engine at ${where} did not answer ${method} ${path.split('?')[0]} within ${timeoutMs / 1000} s`,
+          'the engine may be hung or overloaded; raise --timeout (or DOCKER_CLIENT_TIMEOUT) or check `systemctl status docker`');
+      }
+      return new ZaError('ENGINE_TIMEOUT', 'interrupted', undefined);
+    }
+    if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENOTFOUND') {
+      return new ZaError('ENGINE_UNREACHABLE', `no Docker engine answers at ${where} (${this.endpoint.source}): ${err.code}`,
+        'start the engine (`sudo systemctl start docker`, or this project\'s scripts/engine-up.sh), or point DOCKER_HOST / --host at a running one');
+    }
+    if (err.code === 'EACCES' || err.code === 'EPERM') {
+      return new ZaError('ENGINE_PERMISSION', `permission denied on ${where}`,
+        'add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again) or run with sudo');
+    }
+    return new ZaError('ENGINE_API', `engine request ${method} ${path.split('?')[0]} failed: ${err.message}`);
+  }
+
+  /** A JSON request; a status outside 2xx becomes a ZaError. */
+  async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.request(method, path, opts);
+    if (res.status >= 300) throw apiError(res, method, path);
+    if (res.body.length === 0) return undefined as T;
+    return JSON.parse(res.body.toString('utf8')) as T;
+  }
+
+  /** Run argv in a running container and return its demultiplexed output. */
+  async exec(container: string, argv: string[], opts: { user?: string; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
+    const created = await this.json<{ Id: string }>('POST', `/containers/${encodeURIComponent(container)}/exec`, {
+      body: { Cmd: argv, AttachStdout: true, AttachStderr: true, Tty: false, User: opts.user }, timeoutMs: opts.timeoutMs, signal: opts.signal,
+    });
+    const res = await this.request('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: false }, timeoutMs: opts.timeoutMs, signal: opts.signal });
+    if (res.status >= 300) throw apiError(res, 'POST', '/exec/start');
+    return demux(res.body);
+  }
+}
+
+export function apiError(res: Response, method: string, path: string): ZaError {
+  let msg = res.body.toString('utf8').trim();
+  try { msg = JSON.parse(msg).message ?? msg; } catch { /* not JSON */ }
+  if (res.status === 404 && /no such container/i.test(msg)) return new ZaError('NOT_FOUND', msg, undefined, 404);
+  if (res.status === 409 && /paused/i.test(msg)) {
+    return new ZaError('PAUSED', msg, 'unpause it (`docker unpause`) to audit it: a paused container runs nothing', 409);
+  }
+  if (res.status === 409 && /not running|restarting/i.test(msg)) {
+    return new ZaError('NOT_RUNNING', msg, 'start it, or audit its image before deploy with `zombie-audit lint --image`', 409);
+  }
+  if (res.status === 401 || res.status === 403) return new ZaError('ENGINE_PERMISSION', msg, undefined, res.status);
+  return new ZaError('ENGINE_API', `${method} ${path.split('?')[0]}: ${res.status} ${msg}`, undefined, res.status);
+}
+
+/** Split Docker's multiplexed stream: frames of [stream, 0, 0, 0, size (4 bytes BE)] + payload. */
+export function demux(buf: Buffer): ExecResult {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const type = buf[i];
+    if (type > 2 || buf[i + 1] !== 0 || buf[i + 2] !== 0 || buf[i + 3] !== 0) {
+      // not multiplexed (a TTY exec): all of it is output
+      return { stdout: buf.toString('latin1'), stderr: '' };
+    }
+    const size = buf.readUInt32BE(i + 4);
+    const chunk = buf.subarray(i + 8, i + 8 + size);
+    (type === 2 ? err : out).push(chunk);
+    i += 8 + size;
+  }
+  // latin1 keeps every byte of /proc text (names may be any bytes); callers decode names as needed
+  return { stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('latin1') };
+}

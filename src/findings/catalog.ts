@@ -1,0 +1,43 @@
+import type { Severity } from './model.js';
+
+/** Metadata for every finding id: the renderers (SARIF rules) and the doc pages use it. */
+export interface RuleMeta {
+  id: string;
+  /** a short kebab-case name */
+  name: string;
+  severity: Severity;
+  /** one-line description */
+  title: string;
+}
+
+export const RULES: readonly RuleMeta[] = [
+  { id: 'ZA101', name: 'zombies-unreaped-by-pid1', severity: 'error',
+    title: 'Zombies whose parent is PID 1: PID 1 does not reap the processes it is handed' },
+  { id: 'ZA102', name: 'zombies-held-by-process', severity: 'warning',
+    title: 'Zombies whose parent is a live process that never waits for them' },
+  { id: 'ZA103', name: 'pid-limit-headroom', severity: 'warning',
+    title: 'The container is close to its PID limit: it will soon fail to fork' },
+  { id: 'ZA201', name: 'stop-signal-dropped', severity: 'error',
+    title: 'PID 1 drops the stop signal: docker stop waits out the grace period and kills (exit 137)' },
+  { id: 'ZA202', name: 'shell-is-pid1', severity: 'warning',
+    title: 'A shell is PID 1: it neither forwards signals to the app nor reaps like an init' },
+  { id: 'ZA203', name: 'pid1-not-an-init', severity: 'warning',
+    title: 'PID 1 is an application with no SIGCHLD handler: orphans handed to it may stay zombies' },
+  { id: 'ZA204', name: 'child-ignores-stop-signal', severity: 'error',
+    title: 'The init forwards the stop signal, but the app ignores it: docker stop kills it (exit 137)' },
+  { id: 'ZA205', name: 'signals-dropped', severity: 'info',
+    title: 'PID 1 drops some signals (INT, HUP, QUIT): Ctrl-C or reload requests do nothing' },
+];
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+export function rule(id: string): RuleMeta {
+  const r = BY_ID.get(id);
+  if (!r) throw new Error(`unknown finding id ${id}`);
+  return r;
+}
+
+/** Where the doc page of a finding id lives, relative to the package root. */
+export function docPath(id: string): string {
+  return `docs/findings/${id}.md`;
+}

@@ -1,0 +1,17 @@
+import { docPath } from '../findings/catalog.js';
+import type { Finding } from '../findings/model.js';
+import type { Style } from './style.js';
+
+/** The findings block shared by every human report (audit, probe, lint). */
+export function renderFindings(findings: readonly Finding[], s: Style): string {
+  if (findings.length === 0) return s.green('No findings.') + '\n';
+  const lines: string[] = [];
+  for (const f of findings) {
+    const where = f.location?.file ? `${f.location.file}${f.location.line ? ':' + f.location.line : ''}  ` : '';
+    lines.push(`${s.sev(f.severity)} ${s.bold(f.id)}  ${where}${f.message}`);
+    for (const e of f.evidence) lines.push(`          ${s.dim('•')} ${e}`);
+    lines.push(`          ${s.green('fix:')} ${f.fix}`);
+    lines.push(`          ${s.dim('docs: ' + docPath(f.id))}`);
+  }
+  return lines.join('\n') + '\n';
+}
