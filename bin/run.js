@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Entry point. The audit (`zombie-audit <container>` or `zombie-audit audit ...`) takes a fast
 // path that does not load oclif; everything else (other commands, --help, --version) runs oclif.
+// ZOMBIE_AUDIT_NO_FAST_PATH=1 sends the audit through oclif too (its command_not_found hook).
 import { readFileSync } from 'node:fs';
 
 const argv = process.argv.slice(2);
@@ -15,7 +16,7 @@ function commandIds() {
 }
 
 async function main() {
-  const wantsOclif = argv.length === 0 || argv.some((a) => a === '--help' || a === '-h' || a === '--version' || a === 'help');
+  const wantsOclif = argv.length === 0 || process.env.ZOMBIE_AUDIT_NO_FAST_PATH === '1' || argv.some((a) => a === '--help' || a === '-h' || a === '--version' || a === 'help');
   if (!wantsOclif) {
     const ids = commandIds();
     const first = argv[0];

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command (npm test): brings up what the tests need on a fresh machine (engine, Debian
+# packages, fixture images), builds, runs every test against the real engine, and removes
+# whatever the tests started.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/build-fixtures.sh
+npm run --silent build
+set +e
+node --test --test-concurrency=2 dist/test/
+rc=$?
+set -e
+# anything a crashed test left: containers it labelled, helper containers
+left=$(docker ps -aq --filter label=zombie-audit.test; docker ps -aq --filter label=zombie-audit.helper)
+[ -n "$left" ] && docker rm -f $left >/dev/null
+exit $rc

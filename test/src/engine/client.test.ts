@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { demux, Engine } from '../../../src/engine/client.js';
+import { ZaError } from '../../../src/engine/errors.js';
+import { engine } from '../../helpers/engine.js';
+
+function frame(stream: number, text: string): Buffer {
+  const body = Buffer.from(text);
+  const h = Buffer.alloc(8);
+  h[0] = stream;
+  h.writeUInt32BE(body.length, 4);
+  return Buffer.concat([h, body]);
+}
+
+test('demux splits stdout and stderr frames', () => {
+  const r = demux(Buffer.concat([frame(1, 'out1 '), frame(2, 'err'), frame(1, 'out2')]));
+  assert.deepEqual(r, { stdout: 'out1 out2', stderr: 'err' });
+});
+
+test('an engine that accepts and never answers gives a timeout with a clear message', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'za-hang-'));
+  const sock = join(dir, 'hang.sock');
+  const held: import('node:net').Socket[] = [];
+  const server = createServer((s) => { held.push(s); });
+  await new Promise<void>((r) => server.listen(sock, r));
+  try {
+    const e = new Engine({ kind: 'unix', socketPath: sock, source: 'test' }, { timeoutMs: 300 });
+    await assert.rejects(e.json('GET', '/containers/x/json'), (err: unknown) => {
+      assert.ok(err instanceof ZaError);
+      assert.equal(err.code, 'ENGINE_TIMEOUT');
+      assert.match(err.message, /did not answer GET \/containers\/x\/json within 0.3 s/);
+      return true;
+    });
+    e.close();
+  } finally {
+    held.forEach((s) => s.destroy());
+    server.close();
+  }
+});
+
+test('no engine at the socket: ENGINE_UNREACHABLE with a hint', async () => {
+  const e = new Engine({ kind: 'unix', socketPath: '/nonexistent/docker.sock', source: 'test' });
+  await assert.rejects(e.json('GET', '/version'), (err: unknown) => err instanceof ZaError && err.code === 'ENGINE_UNREACHABLE' && /start the engine/.test(err.hint ?? ''));
+});
+
+test('the real engine answers /version', async () => {
+  const v = await engine.json<{ ApiVersion: string }>('GET', '/version');
+  assert.match(v.ApiVersion, /^1\.\d+$/);
+});

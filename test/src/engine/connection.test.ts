@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseHost, resolveEndpoint } from '../../../src/engine/connection.js';
+import { ZaError } from '../../../src/engine/errors.js';
+
+test('--host beats DOCKER_HOST beats the context beats the default socket', () => {
+  const env = { DOCKER_HOST: 'unix:///env.sock', HOME: '/nonexistent', DOCKER_CONFIG: '/nonexistent' };
+  assert.deepEqual(resolveEndpoint('unix:///flag.sock', env), { kind: 'unix', socketPath: '/flag.sock', source: '--host' });
+  assert.deepEqual(resolveEndpoint(undefined, env), { kind: 'unix', socketPath: '/env.sock', source: 'DOCKER_HOST' });
+  assert.deepEqual(resolveEndpoint(undefined, { DOCKER_CONFIG: '/nonexistent' }), { kind: 'unix', socketPath: '/var/run/docker.sock', source: 'default socket' });
+});
+
+test('a docker context is read from its meta.json', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'za-ctx-'));
+  const meta = join(dir, 'contexts', 'meta', createHash('sha256').update('remote').digest('hex'));
+  mkdirSync(meta, { recursive: true });
+  writeFileSync(join(meta, 'meta.json'), JSON.stringify({ Name: 'remote', Endpoints: { docker: { Host: 'tcp://10.9.8.7:2375' } } }));
+  const e = resolveEndpoint(undefined, { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'remote' });
+  assert.equal(e.kind, 'tcp');
+  assert.equal(e.kind === 'tcp' && e.port, 2375);
+  assert.equal(e.source, 'docker context remote');
+  assert.throws(() => resolveEndpoint(undefined, { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'missing' }), ZaError);
+});
+
+test('tcp with TLS reads the certificates; a missing cert with TLS_VERIFY=1 is a usage error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'za-tls-'));
+  for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, f), f);
+  const e = parseHost('tcp://engine.example:2376', 'test', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: dir });
+  assert.equal(e.kind, 'tcp');
+  assert.ok(e.kind === 'tcp' && e.tls?.verify && e.tls.cert?.toString() === 'cert.pem');
+  const empty = mkdtempSync(join(tmpdir(), 'za-tls-'));
+  assert.throws(() => parseHost('tcp://h:2376', 'test', { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: empty }), /cert\.pem/);
+});
+
+test('ssh and bad addresses', () => {
+  assert.deepEqual(parseHost('ssh://ops@host:2222', 'x', {}), { kind: 'ssh', target: 'ssh://ops@host:2222', source: 'x' });
+  assert.throws(() => parseHost('ftp://x', 'x', {}), /cannot use engine address/);
+});
