@@ -20,9 +20,10 @@ async function main() {
   if (!wantsOclif) {
     const ids = commandIds();
     const first = argv[0];
-    const isAudit = first === 'audit' || (ids !== undefined && !first.startsWith('-') && !ids.has(first)) || first === '--all' || first === '-a';
+    const isAudit = first === 'audit' || first.startsWith('-') || (ids !== undefined && !ids.has(first));
     if (isAudit) {
-      const { fastAudit } = await import('../dist/src/cli/fast.js');
+      // one bundled file (npm run build): fewer module loads on the path people type in an incident
+      const { fastAudit } = await import('../dist/fast.bundle.js').catch(() => import('../dist/src/cli/fast.js'));
       const code = await fastAudit(first === 'audit' ? argv.slice(1) : argv);
       if (code !== undefined) {
         process.exitCode = code;

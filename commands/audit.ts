@@ -10,7 +10,9 @@ export function oclifFlags(spec: Record<string, FlagSpec>): Interfaces.FlagInput
     const char = f.char as Interfaces.AlphabetLowercase | Interfaces.AlphabetUppercase | undefined;
     out[name] = f.type === 'boolean'
       ? Flags.boolean({ description: f.description, char, allowNo: false })
-      : Flags.string({ description: f.description, char, options: f.options ? [...f.options] : undefined, default: f.default as string | undefined });
+      : f.multiple
+        ? Flags.string({ description: f.description, char, multiple: true, multipleNonGreedy: true })
+        : Flags.string({ description: f.description, char, options: f.options ? [...f.options] : undefined, default: f.default as string | undefined });
   }
   return out;
 }

@@ -48,4 +48,5 @@ for dir in "$root"/fixtures/images/*/; do
   name=$(basename "$dir")
   DOCKER_BUILDKIT=0 docker build -q --label zombie-audit.fixture=1 -t "zombie-audit-fixture/$name" "$dir" >/dev/null 2>"$work/build.err" || { cat "$work/build.err" >&2; exit 1; }
 done
+docker image prune -f --filter label=zombie-audit.fixture=1 >/dev/null
 echo "fixtures: $(docker images -q --filter label=zombie-audit.fixture=1 | sort -u | wc -l) images ready" >&2

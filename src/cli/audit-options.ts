@@ -6,6 +6,7 @@
 export interface FlagSpec {
   type: 'boolean' | 'string';
   description: string;
+  multiple?: boolean;
   options?: readonly string[];
   default?: string | boolean;
   char?: string;
@@ -13,6 +14,7 @@ export interface FlagSpec {
 
 export const AUDIT_FLAGS = {
   all: { type: 'boolean', char: 'a', description: 'audit every running container (one summary)' },
+  filter: { type: 'string', multiple: true, description: 'with --all: only containers matching a docker ps filter, e.g. label=team=payments, name=api, ancestor=nginx (repeatable)' },
   json: { type: 'boolean', description: 'print JSON (schema: docs/json-schema.md)' },
   'fail-on': { type: 'string', options: ['error', 'warning', 'info', 'none'], default: 'warning',
     description: 'exit 1 when a finding is at or above this severity' },
@@ -27,6 +29,7 @@ export const AUDIT_FLAGS = {
 export interface AuditOptions {
   containers: string[];
   all: boolean;
+  filters: Record<string, string[]>;
   json: boolean;
   failOn: 'error' | 'warning' | 'info' | 'none';
   method: 'auto' | 'exec' | 'helper' | 'host';
@@ -55,10 +58,18 @@ export function toAuditOptions(flags: Record<string, unknown>, containers: strin
   const all = !!flags.all;
   if (!all && containers.length === 0) throw new UsageError('name a container (or several), or pass --all');
   if (all && containers.length > 0) throw new UsageError('pass either container names or --all, not both');
+  const filterFlags = (flags.filter as string[] | string | undefined) ?? [];
+  const filters: Record<string, string[]> = {};
+  for (const f of Array.isArray(filterFlags) ? filterFlags : [filterFlags]) {
+    const i = f.indexOf('=');
+    if (i < 1) throw new UsageError(`--filter takes key=value (label=..., name=..., ancestor=...), not ${JSON.stringify(f)}`);
+    (filters[f.slice(0, i)] ??= []).push(f.slice(i + 1));
+  }
+  if (!all && filterFlags.length > 0) throw new UsageError('--filter goes with --all');
   const timeoutFlag = flags.timeout as string | undefined;
   const timeout = timeoutFlag ?? (env.DOCKER_CLIENT_TIMEOUT || str('timeout'));
   return {
-    containers, all,
+    containers, all, filters,
     json: !!flags.json,
     failOn: oneOf('fail-on', str('fail-on'), AUDIT_FLAGS['fail-on'].options),
     method: oneOf('method', str('method'), AUDIT_FLAGS.method.options),

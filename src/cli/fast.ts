@@ -10,9 +10,9 @@ import { processIO } from './io.js';
  * which prints the proper message.
  */
 export async function fastAudit(argv: string[]): Promise<number | undefined> {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [name, f] of Object.entries(AUDIT_FLAGS)) {
-    options[name] = { type: f.type, ...('char' in f && f.char ? { short: f.char } : {}) };
+    options[name] = { type: f.type, ...('char' in f && f.char ? { short: f.char } : {}), ...('multiple' in f && f.multiple ? { multiple: true } : {}) };
   }
   let parsed;
   try {

@@ -37,7 +37,8 @@ export async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T, 
 const GONE = new Set(['NOT_FOUND', 'NOT_RUNNING', 'EXITED_DURING_AUDIT']);
 
 export async function scan(engine: Engine, opts: AuditOptions, io: IO): Promise<ScanReport> {
-  const list = await engine.json<Array<{ Id: string; Names: string[] }>>('GET', '/containers/json');
+  const query = Object.keys(opts.filters).length ? { filters: JSON.stringify(opts.filters) } : undefined;
+  const list = await engine.json<Array<{ Id: string; Names: string[] }>>('GET', '/containers/json', { query });
   const names = list.map((c) => c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12));
   const report: ScanReport = { schema: 'zombie-audit/scan@1', method: opts.method, containers: [], failures: [], skipped: [] };
   if (opts.method === 'host' || (opts.method === 'auto' && list.length > 1)) {
@@ -98,7 +99,7 @@ export async function runScan(engine: Engine, opts: AuditOptions, io: IO): Promi
         r.pid1.signals.TERM, r.stop.outcome === 'killed' ? style.red(`killed after ${r.stop.timeoutSeconds} s`) : r.stop.outcome,
         r.findings.length ? `${w ? style.sev(w).trim() : ''} ${r.findings.map((f) => f.id).join(' ')}` : style.green('none')]);
     }
-    io.stdout.write(`${report.containers.length} containers audited (read by ${report.method})\n${t.toString()}\n`);
+    io.stdout.write(`${report.containers.length} container${report.containers.length === 1 ? "" : "s"} audited (read by ${report.method})\n${t.toString()}\n`);
     for (const f of report.skipped) io.stdout.write(style.dim(`skipped ${f.container}: ${f.message}\n`));
     for (const f of report.failures) io.stdout.write(style.red(`failed ${f.container}: ${f.message}\n`));
     io.stdout.write(`details: zombie-audit <container>; ids: docs/findings/\n`);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import https from 'node:https';
+import { createRequire } from 'node:module';
 import { Duplex } from 'node:stream';
 import { describeEndpoint, type Endpoint } from './connection.js';
 import { ZaError } from './errors.js';
@@ -12,6 +12,10 @@ import { ZaError } from './errors.js';
  * (it loads grpc, protobufjs and ssh2 eagerly), more than the whole exec round trip.
  * Paths are unversioned: the engine answers with its own API version (no negotiation needed).
  */
+// node:https (TLS, crypto) costs several ms to load: only a tcp+TLS endpoint loads it
+const require = createRequire(import.meta.url);
+const https = (): typeof import('node:https') => require('node:https');
+
 export interface RequestOptions {
   body?: unknown;
   /** raw bytes to send (e.g. a tar), with its content type */
@@ -43,7 +47,7 @@ export class Engine {
     if (endpoint.kind === 'unix') this.agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
     else if (endpoint.kind === 'tcp') {
       this.agent = endpoint.tls
-        ? new https.Agent({ keepAlive: true, ca: endpoint.tls.ca, cert: endpoint.tls.cert, key: endpoint.tls.key, rejectUnauthorized: endpoint.tls.verify })
+        ? new (https().Agent)({ keepAlive: true, ca: endpoint.tls.ca, cert: endpoint.tls.cert, key: endpoint.tls.key, rejectUnauthorized: endpoint.tls.verify })
         : new http.Agent({ keepAlive: true });
     }
   }
@@ -89,7 +93,7 @@ export class Engine {
     if (e.kind === 'unix') Object.assign(base, { socketPath: e.socketPath, agent: this.agent });
     else if (e.kind === 'tcp') Object.assign(base, { host: e.host, port: e.port, agent: this.agent });
     else Object.assign(base, { host: 'docker', createConnection: () => this.sshConnection() });
-    const mod = e.kind === 'tcp' && e.tls ? https : http;
+    const mod = e.kind === 'tcp' && e.tls ? https() : http;
 
     return new Promise<Response>((resolve, reject) => {
       const req = mod.request(base, (res) => {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ZaError } from './errors.js';
@@ -10,6 +10,9 @@ export type Endpoint =
   | { kind: 'tcp'; host: string; port: number; tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer; verify: boolean }; source: string }
   | { kind: 'ssh'; target: string; source: string };
 
+// node:crypto only for docker contexts (their folder is a sha256 of the name): loaded when needed
+const require = createRequire(import.meta.url);
+
 const DEFAULT_SOCKET = '/var/run/docker.sock';
 
 function dockerConfigDir(env: NodeJS.ProcessEnv): string {
@@ -19,6 +22,7 @@ function dockerConfigDir(env: NodeJS.ProcessEnv): string {
 /** The endpoint of a docker context (~/.docker/contexts/meta/<sha256(name)>/meta.json). */
 function contextHost(name: string, env: NodeJS.ProcessEnv): string | undefined {
   if (name === 'default') return undefined;
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const dir = createHash('sha256').update(name).digest('hex');
   const file = join(dockerConfigDir(env), 'contexts', 'meta', dir, 'meta.json');
   try {

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Everything a fresh machine needs: the npm packages, Debian's docker.io and the packages the
+# images and the native build use, a running engine, the build, the fixture images.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/build-fixtures.sh     # runs engine-up.sh --with-packages and native/build.sh first
+npm run --silent build
