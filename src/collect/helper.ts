@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { onCleanup } from '../cleanup.js';
 import type { Engine } from '../engine/client.js';
 import { demux } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
+import { packageRoot } from '../paths.js';
 
 /**
  * The no-shell way in: a short-lived helper container that runs the project's static za-proc
@@ -16,10 +16,8 @@ import { ZaError } from '../engine/errors.js';
 export const HELPER_REPO = 'zombie-audit/helper';
 export const HELPER_LABEL = 'zombie-audit.helper';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
 export function nativeBinary(name: string, arch: string): string {
-  return join(ROOT, 'native', 'bin', `${name}-${arch}`);
+  return join(packageRoot(), 'native', 'bin', `${name}-${arch}`);
 }
 
 export function dockerArch(a: string): string {
@@ -49,7 +47,7 @@ export async function ensureHelperImage(engine: Engine): Promise<string> {
   const arch = await engineArch(engine);
   const bin = nativeBinary('za-proc', arch);
   if (!existsSync(bin)) {
-    throw new ZaError('NO_SHELL', `the container has no shell and the helper binary for ${arch} is missing (${bin})`,
+    throw new ZaError('NO_SHELL', `the helper binary za-proc for ${arch} is missing (${bin}): the no-shell and host-wide reads need it`,
       'build it with `npm run build:native` (needs musl-tools or gcc)');
   }
   const data = readFileSync(bin);

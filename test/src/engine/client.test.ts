@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { demux, Engine } from '../../../src/engine/client.js';
 import { ZaError } from '../../../src/engine/errors.js';
-import { engine } from '../../helpers/engine.js';
+import { engine, removeAll, runId, start } from '../../helpers/engine.js';
 
 function frame(stream: number, text: string): Buffer {
   const body = Buffer.from(text);
@@ -50,4 +50,33 @@ test('no engine at the socket: ENGINE_UNREACHABLE with a hint', async () => {
 test('the real engine answers /version', async () => {
   const v = await engine.json<{ ApiVersion: string }>('GET', '/version');
   assert.match(v.ApiVersion, /^1\.\d+$/);
+});
+
+test('tcp:// reaches the real engine (through a loopback relay to its socket)', async () => {
+  const { connect } = await import('node:net');
+  const relay = createServer((s) => {
+    const u = connect('/var/run/docker.sock');
+    s.pipe(u).pipe(s);
+    s.on('error', () => u.destroy());
+    u.on('error', () => s.destroy());
+  });
+  await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+  const port = (relay.address() as import('node:net').AddressInfo).port;
+  try {
+    const { parseHost } = await import('../../../src/engine/connection.js');
+    const e = new Engine(parseHost(`tcp://127.0.0.1:${port}`, 'test', {}));
+    const v = await e.json<{ ApiVersion: string }>('GET', '/version');
+    assert.match(v.ApiVersion, /^1\.\d+$/);
+    const run = runId('tcp');
+    try {
+      const c = await start(run, { image: 'zombie-audit-fixture/tini' });
+      assert.deepEqual(await e.exec(c, ['/bin/sh', '-c', 'echo out; echo err >&2']), { stdout: 'out\n', stderr: 'err\n' });
+    } finally {
+      await removeAll(run);
+    }
+    e.close();
+  } finally {
+    relay.close();
+    engine.close();
+  }
 });
