@@ -21,6 +21,9 @@ before(async () => {
   await until(async () => (await audit('many')).processes.zombies === 3000, 15000);
 });
 
+/** Other test files run helpers at the same time: a leaked one stays, theirs go within seconds. */
+const noHelperLeft = () => until(async () => (await countLabelled(HELPER_LABEL)) === 0, 10_000);
+
 after(async () => { await removeAll(run); engine.close(); });
 
 async function audit(k: string, method: 'auto' | 'exec' | 'helper' = 'auto') {
@@ -68,7 +71,7 @@ test('(g) an image with no shell and no ps: read by the helper, which is removed
   assert.equal(r.method, 'helper');
   assert.equal(r.processes.zombies, 3);
   assert.deepEqual(r.pid1.argv, ['/app', '--leak', '3']);
-  assert.equal(await countLabelled(HELPER_LABEL), 0);
+  assert.ok(await noHelperLeft(), 'no helper container left');
 });
 
 test('(h) a healthy app handles TERM and reaps', async () => {
@@ -120,7 +123,7 @@ test('the host-wide scan agrees with per-container reads', async () => {
     assert.deepEqual(h.zombieParents.map((g) => [g.ppid, g.count]), e.zombieParents.map((g) => [g.ppid, g.count]), k);
     assert.deepEqual(h.findings.map((f) => f.id).filter((id) => id !== 'ZA103'), e.findings.map((f) => f.id).filter((id) => id !== 'ZA103'), k);
   }
-  assert.equal(await countLabelled(HELPER_LABEL), 0);
+  assert.ok(await noHelperLeft(), 'no helper container left');
 });
 
 test('unknown, paused and stopped containers get clear errors', async () => {
