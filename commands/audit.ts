@@ -1,21 +1,8 @@
-import { Args, Command, Flags, type Interfaces } from '@oclif/core';
-import { AUDIT_FLAGS, toAuditOptions, UsageError, type FlagSpec } from '../src/cli/audit-options.js';
+import { Args, Command } from '@oclif/core';
+import { oclifFlags, withExit } from '../oclif/flags.js';
+import { AUDIT_FLAGS, toAuditOptions } from '../src/cli/audit-options.js';
 import { runAudit } from '../src/cli/audit.js';
 import { processIO } from '../src/cli/io.js';
-
-/** oclif flags from the shared spec (src/cli/audit-options.ts). */
-export function oclifFlags(spec: Record<string, FlagSpec>): Interfaces.FlagInput {
-  const out: Interfaces.FlagInput = {};
-  for (const [name, f] of Object.entries(spec)) {
-    const char = f.char as Interfaces.AlphabetLowercase | Interfaces.AlphabetUppercase | undefined;
-    out[name] = f.type === 'boolean'
-      ? Flags.boolean({ description: f.description, char, allowNo: false })
-      : f.multiple
-        ? Flags.string({ description: f.description, char, multiple: true, multipleNonGreedy: true })
-        : Flags.string({ description: f.description, char, options: f.options ? [...f.options] : undefined, default: f.default as string | undefined });
-  }
-  return out;
-}
 
 export default class Audit extends Command {
   static summary = "Audit containers' PID 1: zombies and who can reap them, and what docker stop will do";
@@ -36,15 +23,6 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or engine er
 
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Audit);
-    let code: number;
-    try {
-      const opts = toAuditOptions(flags, argv as string[]);
-      code = await runAudit(opts, processIO());
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      process.stderr.write(`zombie-audit: ${e.message}\n  see: zombie-audit audit --help\n`);
-      code = 2;
-    }
-    process.exitCode = code;
+    await withExit('audit', () => runAudit(toAuditOptions(flags, argv as string[]), processIO()));
   }
 }

@@ -6,15 +6,29 @@
  * in the host's PID namespace, it also prints for each process its NSpid, the
  * container id from its cgroup and its pid namespace inode, so one pass covers every
  * container. Read only: it opens files under /proc and writes to stdout, nothing else.
- * Static, no dependencies; built with musl-gcc by native/build.sh. */
+ * Static, no dependencies; built with musl-gcc by native/build.sh.
+ *
+ * Probe modes (zombie-audit probe):
+ *   --orphan MS  make one orphan in this PID namespace (a grandchild whose parent exits at
+ *                once; it exits 200 ms later) and watch for MS milliseconds whether the
+ *                namespace's PID 1 reaps it. Prints the lines of the orphan probe format
+ *                (native/FORMAT.md). It leaves nothing but, where PID 1 never reaps, that
+ *                one zombie.
+ *   --watch MS [SIG]  print every MS milliseconds one line `W <uptime> pid:state ...` for
+ *                every process, until killed (it is, with everything else, when PID 1 exits).
+ *                With SIG: after the first line, send SIG to PID 1, print `K <uptime>` (or
+ *                `E <errno>`), then sample every millisecond for 2 s, every MS after. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BUF 8192
@@ -183,11 +197,111 @@ static void print_cmdlines(void) {
   }
 }
 
+static double uptime_now(void) {
+  char buf[128];
+  if (read_file("/proc/uptime", buf, sizeof buf) <= 0) return -1;
+  return atof(buf);
+}
+
+static void sleep_ms(long ms) {
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+/* the state letter and start time of pid, or 0 when it is gone */
+static char proc_state(int pid, unsigned long long *start) {
+  char path[64], buf[BUF];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  if (read_file(path, buf, sizeof buf) <= 0) return 0;
+  const char *rp = strrchr(buf, ')');
+  if (!rp || rp[1] != ' ') return 0;
+  if (start) {
+    const char *f = rp + 2;
+    for (int i = 3; i < 22 && f; i++) { f = strchr(f, ' '); if (f) f++; }
+    *start = f ? strtoull(f, NULL, 10) : 0;
+  }
+  return rp[2];
+}
+
+static int proc_ppid(int pid) {
+  char path[64], buf[BUF];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  if (read_file(path, buf, sizeof buf) <= 0) return -1;
+  const char *rp = strrchr(buf, ')');
+  return rp && rp[1] == ' ' ? atoi(rp + 4) : -1;
+}
+
+static int orphan_probe(long timeout_ms) {
+  int fds[2];
+  if (pipe(fds) != 0) die("pipe");
+  pid_t a = fork();
+  if (a < 0) die("fork");
+  if (a == 0) {
+    pid_t b = fork();
+    if (b < 0) _exit(1);
+    if (b == 0) { close(fds[0]); close(fds[1]); sleep_ms(200); _exit(0); }
+    if (write(fds[1], &b, sizeof b) != (ssize_t)sizeof b) _exit(1);
+    _exit(0);
+  }
+  close(fds[1]);
+  pid_t b = 0;
+  if (read(fds[0], &b, sizeof b) != (ssize_t)sizeof b) die("read orphan pid");
+  close(fds[0]);
+  int st;
+  if (waitpid(a, &st, 0) != a) die("waitpid");
+  unsigned long long start = 0, now_start = 0;
+  char state = proc_state(b, &start);
+  printf("O %d %.2f %d\n", (int)b, uptime_now(), proc_ppid(b));
+  fflush(stdout);
+  int zombie = 0;
+  for (long waited = 0; waited <= timeout_ms + 200; waited += 10) {
+    state = proc_state(b, &now_start);
+    if (state == 0 || now_start != start) { printf("R %.2f\n", uptime_now()); return 0; }
+    if (state == 'Z' && !zombie) { zombie = 1; printf("Z %.2f\n", uptime_now()); fflush(stdout); }
+    sleep_ms(10);
+  }
+  printf("T %.2f\n", uptime_now());
+  return 0;
+}
+
+static void sample(int self) {
+  DIR *d = opendir("/proc");
+  if (!d) die("opendir /proc");
+  struct dirent *e;
+  printf("W %.2f", uptime_now());
+  while ((e = readdir(d)) != NULL) {
+    if (!isdigit((unsigned char)e->d_name[0])) continue;
+    int pid = atoi(e->d_name);
+    if (pid == self) continue;
+    char state = proc_state(pid, NULL);
+    if (state) printf(" %d:%c", pid, state);
+  }
+  closedir(d);
+  printf("\n");
+}
+
+static int watch(long every_ms, int sig) {
+  int self = getpid();
+  sample(self);
+  if (sig > 0) {
+    if (kill(1, sig) == 0) printf("K %.2f\n", uptime_now());
+    else printf("E %d\n", errno);
+  }
+  if (fflush(stdout) != 0) return 0;
+  for (long n = 0;; n++) {
+    sleep_ms(sig > 0 && n < 2000 ? 1 : every_ms);
+    sample(self);
+    if (fflush(stdout) != 0) return 0;
+  }
+}
+
 int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--orphan") && i + 1 < argc) return orphan_probe(atol(argv[i + 1]));
+    if (!strcmp(argv[i], "--watch") && i + 1 < argc) return watch(atol(argv[i + 1]), i + 2 < argc ? atoi(argv[i + 2]) : 0);
     if (!strcmp(argv[i], "--host")) host_mode = 1;
     else if (!strcmp(argv[i], "--version")) { puts("za-proc ZA1"); return 0; }
-    else { fprintf(stderr, "usage: za-proc [--host]\n"); return 2; }
+    else { fprintf(stderr, "usage: za-proc [--host] | --orphan MS | --watch MS [SIG]\n"); return 2; }
   }
   static char out[1 << 16];
   if (setvbuf(stdout, out, _IOFBF, sizeof out) != 0) die("setvbuf");

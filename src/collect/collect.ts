@@ -10,9 +10,14 @@ export interface InspectJSON {
   Id: string;
   Name: string;
   Image: string;
-  State: { Status: string; Running: boolean; Paused: boolean; Restarting: boolean; ExitCode: number; FinishedAt?: string; Pid?: number };
-  Config: { Image: string; StopSignal?: string; StopTimeout?: number; Entrypoint?: string[] | null; Cmd?: string[] | null; Labels?: Record<string, string> };
-  HostConfig: { PidsLimit?: number | null; Init?: boolean | null; PidMode?: string };
+  State: { Status: string; Running: boolean; Paused: boolean; Restarting: boolean; ExitCode: number; StartedAt?: string; FinishedAt?: string; Pid?: number };
+  Config: {
+    Image: string; StopSignal?: string; StopTimeout?: number; Entrypoint?: string[] | null; Cmd?: string[] | null;
+    Labels?: Record<string, string> | null; Env?: string[] | null; User?: string; WorkingDir?: string; Tty?: boolean;
+    OpenStdin?: boolean; Volumes?: Record<string, unknown> | null; Healthcheck?: unknown;
+  };
+  HostConfig: { PidsLimit?: number | null; Init?: boolean | null; PidMode?: string; ReadonlyRootfs?: boolean };
+  Mounts?: Array<{ Type: string; Destination: string; Source?: string; Name?: string }>;
 }
 
 export function containerInfo(j: InspectJSON): ContainerInfo {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { onCleanup } from '../cleanup.js';
 import type { Engine } from '../engine/client.js';
-import { demux } from '../engine/client.js';
+import { demux, frameReader } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
 import { packageRoot } from '../paths.js';
 
@@ -71,7 +71,7 @@ export async function ensureHelperImage(engine: Engine): Promise<string> {
  * Run za-proc in a helper container with the given PID mode (`container:<id>` or `host`) and
  * return its output. The container is removed afterwards, also on Ctrl-C.
  */
-export async function runHelper(engine: Engine, pidMode: string, args: string[] = [], opts: { timeoutMs?: number } = {}): Promise<string> {
+export async function runHelper(engine: Engine, pidMode: string, args: string[] = [], opts: { timeoutMs?: number; onStdout?: (text: string) => void } = {}): Promise<string> {
   const image = await ensureHelperImage(engine);
   const created = await engine.json<{ Id: string }>('POST', '/containers/create', {
     body: {
@@ -93,10 +93,22 @@ export async function runHelper(engine: Engine, pidMode: string, args: string[] 
       throw new ZaError('ENGINE_API', `the helper container did not start: ${msg.slice(0, 300)}`,
         /pid|namespace/i.test(msg) ? 'the engine refused to join the PID namespace (rootless or restricted engine?)' : undefined);
     }
-    const waited = await engine.json<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { timeoutMs: opts.timeoutMs });
-    const logs = await engine.request('GET', `/containers/${id}/logs`, { query: { stdout: 1, stderr: 1 }, timeoutMs: opts.timeoutMs });
-    const out = demux(logs.body);
-    if (waited.StatusCode !== 0) {
+    let out: { stdout: string; stderr: string };
+    let waited: { StatusCode: number };
+    if (opts.onStdout) {
+      // follow the output as it comes (a watcher), then collect the exit status
+      const logs = await engine.request('GET', `/containers/${id}/logs`, {
+        query: { stdout: 1, stderr: 1, follow: 1 }, timeoutMs: opts.timeoutMs, onData: frameReader(opts.onStdout),
+      });
+      out = demux(logs.body);
+      waited = await engine.json<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { timeoutMs: opts.timeoutMs });
+    } else {
+      waited = await engine.json<{ StatusCode: number }>('POST', `/containers/${id}/wait`, { timeoutMs: opts.timeoutMs });
+      const logs = await engine.request('GET', `/containers/${id}/logs`, { query: { stdout: 1, stderr: 1 }, timeoutMs: opts.timeoutMs });
+      out = demux(logs.body);
+    }
+    // 137: a watcher killed with the namespace it watched (its PID 1 exited): its output stands
+    if (waited.StatusCode !== 0 && !(args[0] === '--watch' && waited.StatusCode === 137)) {
       throw new ZaError('BAD_OUTPUT', `the helper exited with ${waited.StatusCode}: ${out.stderr.trim().slice(0, 300)}`);
     }
     return out.stdout;

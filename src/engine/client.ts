@@ -23,6 +23,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** called with each chunk of the response body as it arrives */
+  onData?: (chunk: Buffer) => void;
 }
 
 export interface Response {
@@ -77,9 +79,15 @@ export class Engine {
       ? '?' + Object.entries(opts.query).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&')
       : '';
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
-    const signals = [AbortSignal.timeout(timeoutMs)];
-    if (opts.signal) signals.push(opts.signal);
-    const signal = AbortSignal.any(signals);
+    // An explicit timer, not AbortSignal.any([AbortSignal.timeout()]): in Node 20 the combined
+    // signal holds its sources weakly, and a GC during a long wait (seen: a 10 s /wait) drops
+    // the timeout, so the request waits forever.
+    const ac = new AbortController();
+    const signal = ac.signal;
+    const timer = setTimeout(() => ac.abort(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), timeoutMs);
+    const onOuterAbort = (): void => ac.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    const settle = (): void => { clearTimeout(timer); opts.signal?.removeEventListener('abort', onOuterAbort); };
     const headers: Record<string, string> = {};
     let payload: Buffer | NodeJS.ReadableStream | undefined;
     if (opts.raw) {
@@ -95,10 +103,12 @@ export class Engine {
     else Object.assign(base, { host: 'docker', createConnection: () => this.sshConnection() });
     const mod = e.kind === 'tcp' && e.tls ? https() : http;
 
-    return new Promise<Response>((resolve, reject) => {
+    return new Promise<Response>((resolveP, rejectP) => {
+      const resolve = (r: Response): void => { settle(); resolveP(r); };
+      const reject = (e: unknown): void => { settle(); rejectP(e); };
       const req = mod.request(base, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('data', (c: Buffer) => { chunks.push(c); opts.onData?.(c); });
         res.on('error', (err) => reject(this.wrap(err, signal, timeoutMs, method, path)));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       });
@@ -139,11 +149,12 @@ export class Engine {
   }
 
   /** Run argv in a running container and return its demultiplexed output. */
-  async exec(container: string, argv: string[], opts: { user?: string; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
+  /** `onStdout` receives the output as it comes, in whole frames. */
+  async exec(container: string, argv: string[], opts: { user?: string; timeoutMs?: number; signal?: AbortSignal; onStdout?: (text: string) => void } = {}): Promise<ExecResult> {
     const created = await this.json<{ Id: string }>('POST', `/containers/${encodeURIComponent(container)}/exec`, {
       body: { Cmd: argv, AttachStdout: true, AttachStderr: true, Tty: false, User: opts.user }, timeoutMs: opts.timeoutMs, signal: opts.signal,
     });
-    const res = await this.request('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: false }, timeoutMs: opts.timeoutMs, signal: opts.signal });
+    const res = await this.request('POST', `/exec/${created.Id}/start`, { body: { Detach: false, Tty: false }, timeoutMs: opts.timeoutMs, signal: opts.signal, onData: opts.onStdout && frameReader(opts.onStdout) });
     if (res.status >= 300) throw apiError(res, 'POST', '/exec/start');
     return demux(res.body);
   }
@@ -161,6 +172,25 @@ export function apiError(res: Response, method: string, path: string): ZaError {
   }
   if (res.status === 401 || res.status === 403) return new ZaError('ENGINE_PERMISSION', msg, undefined, res.status);
   return new ZaError('ENGINE_API', `${method} ${path.split('?')[0]}: ${res.status} ${msg}`, undefined, res.status);
+}
+
+/**
+ * A streaming demuxer: feed it raw chunks as they come (frames may be split anywhere); it calls
+ * `onStdout` with each complete frame's stdout payload.
+ */
+export function frameReader(onStdout: (text: string) => void): (chunk: Buffer) => void {
+  let pending: Buffer = Buffer.alloc(0);
+  return (chunk) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    let i = 0;
+    while (i + 8 <= pending.length) {
+      const size = pending.readUInt32BE(i + 4);
+      if (i + 8 + size > pending.length) break;
+      if (pending[i] === 1) onStdout(pending.subarray(i + 8, i + 8 + size).toString('latin1'));
+      i += 8 + size;
+    }
+    pending = pending.subarray(i);
+  };
 }
 
 /** Split Docker's multiplexed stream: frames of [stream, 0, 0, 0, size (4 bytes BE)] + payload. */

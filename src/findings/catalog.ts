@@ -27,6 +27,18 @@ export const RULES: readonly RuleMeta[] = [
     title: 'The init forwards the stop signal, but the app ignores it: docker stop kills it (exit 137)' },
   { id: 'ZA205', name: 'signals-dropped', severity: 'info',
     title: 'PID 1 drops some signals (INT, HUP, QUIT): Ctrl-C or reload requests do nothing' },
+  { id: 'ZA301', name: 'orphan-not-reaped', severity: 'error',
+    title: "Proven: an orphan handed to PID 1 stays a zombie (the probe's own orphan)" },
+  { id: 'ZA302', name: 'stop-signal-not-acted-on', severity: 'error',
+    title: 'Proven: the stop signal does nothing; docker stop waits the grace period and kills (exit 137)' },
+  { id: 'ZA303', name: 'children-killed-without-signal', severity: 'warning',
+    title: 'Proven: PID 1 exits while other processes still run; the kernel SIGKILLs them without a signal of their own' },
+  { id: 'ZA304', name: 'signal-ignored', severity: 'info',
+    title: 'Proven: a signal other than the stop signal (INT, HUP, QUIT) does nothing' },
+  { id: 'ZA305', name: 'sandbox-failed', severity: 'info',
+    title: 'The shutdown test could not run: the sandbox copy did not stay up' },
+  { id: 'ZA306', name: 'dies-of-stop-signal', severity: 'info',
+    title: 'The app stops by dying of the stop signal (exit 128+n): nothing drains in-flight work' },
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

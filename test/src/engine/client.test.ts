@@ -80,3 +80,26 @@ test('tcp:// reaches the real engine (through a loopback relay to its socket)', 
     engine.close();
   }
 });
+
+test('the request timeout survives garbage collection during a long wait', { timeout: 15_000 }, async () => {
+  const v8 = await import('node:v8');
+  const vm = await import('node:vm');
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const dir = mkdtempSync(join(tmpdir(), 'za-gc-'));
+  const sock = join(dir, 'hang.sock');
+  const held: import('node:net').Socket[] = [];
+  const server = createServer((s) => { held.push(s); });
+  await new Promise<void>((r) => server.listen(sock, r));
+  try {
+    const e = new Engine({ kind: 'unix', socketPath: sock, source: 'test' }, { timeoutMs: 1500 });
+    const p = e.json('POST', '/containers/x/wait');
+    const timer = setInterval(gc, 100);
+    await assert.rejects(p, (err: unknown) => err instanceof ZaError && err.code === 'ENGINE_TIMEOUT');
+    clearInterval(timer);
+    e.close();
+  } finally {
+    held.forEach((s) => s.destroy());
+    server.close();
+  }
+});
