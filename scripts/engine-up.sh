@@ -33,6 +33,12 @@ apt_install() {
 
 if [ "$want_pkgs" = 1 ]; then
   missing=()
+  # the other architecture's static builds (native/build.sh): a cross gcc and musl for it,
+  # and qemu to run them in a test
+  if [ "$(dpkg --print-architecture)" = amd64 ]; then
+    dpkg --print-foreign-architectures | grep -qx arm64 || { dpkg --add-architecture arm64; rm -f /var/lib/apt/periodic/zombie-audit-updated; }
+    PKGS_IMAGES+=(gcc-aarch64-linux-gnu musl-dev:arm64 qemu-user-static)
+  fi
   for p in "${PKGS_IMAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
