@@ -9,7 +9,8 @@ const argv = process.argv.slice(2);
 function commandIds() {
   try {
     const m = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8'));
-    return new Set(Object.keys(m.commands));
+    // command ids and their topics (shim:export -> shim)
+    return new Set(Object.keys(m.commands).flatMap((id) => [id, id.split(':')[0]]));
   } catch {
     return undefined;
   }

@@ -1,0 +1,93 @@
+import { runCleanup } from '../cleanup.js';
+import { fixContainer, type FixReport } from '../fix/fix.js';
+import { toJSON } from '../render/json.js';
+import { makeStyle, wantColor } from '../render/style.js';
+import { ENGINE_FLAGS, positiveNumber, toEngineOptions, UsageError, type EngineOptions, type FlagSpec } from './audit-options.js';
+import { engineFor, reportError } from './audit.js';
+import type { IO } from './io.js';
+
+export const FIX_FLAGS = {
+  tag: { type: 'string', char: 't', description: 'name of the fixed image (default: <image>:<tag>-zombie-audit)' },
+  strategy: { type: 'string', options: ['shim', 'docker-init'], default: 'shim', description: "shim: a fixed image with za-shim in front; docker-init: no new image, the engine's own init (--init), with --recreate" },
+  recreate: { type: 'boolean', description: 'replace the container with a fixed one (same name, config, volumes, networks, ports, restart policy); the old one is kept until the new one passes, and restored on any failure' },
+  'commit-changes': { type: 'boolean', description: "with --recreate: commit the container's writable-layer changes (docker diff) into the fixed image" },
+  'keep-old': { type: 'boolean', description: 'with --recreate: keep the old container (renamed, stopped) after success' },
+  'dry-run': { type: 'boolean', description: 'show every step without doing it' },
+  'no-probe': { type: 'boolean', description: 'skip the before/after probe' },
+  'shim-arg': { type: 'string', multiple: true, description: 'an argument for za-shim in the entrypoint (e.g. -g, -k 5), repeatable' },
+  settle: { type: 'string', default: '1', description: 'seconds a sandbox or the new container runs before it is checked' },
+  grace: { type: 'string', description: 'grace period for the stop tests (default: the stop timeout, or 10)' },
+  ...ENGINE_FLAGS,
+} as const satisfies Record<string, FlagSpec>;
+
+export interface FixCliOptions extends EngineOptions {
+  container: string;
+  strategy: 'shim' | 'docker-init';
+  tag?: string;
+  recreate: boolean;
+  commitChanges: boolean;
+  keepOld: boolean;
+  dryRun: boolean;
+  probe: boolean;
+  shimArgs: string[];
+  settleMs: number;
+  graceSeconds?: number;
+}
+
+export function toFixOptions(flags: Record<string, unknown>, args: string[], env: NodeJS.ProcessEnv = process.env): FixCliOptions {
+  if (args.length !== 1) throw new UsageError('name one container to fix (or use --dockerfile)');
+  const strategy = String(flags.strategy ?? 'shim') as 'shim' | 'docker-init';
+  if (strategy === 'docker-init' && !flags.recreate && !flags['dry-run']) {
+    throw new UsageError('--strategy docker-init makes no image: it needs --recreate (or run the container with `docker run --init`)');
+  }
+  if ((flags['commit-changes'] || flags['keep-old']) && !flags.recreate) throw new UsageError('--commit-changes and --keep-old go with --recreate');
+  return {
+    ...toEngineOptions(flags, env), container: args[0], strategy, tag: flags.tag as string | undefined,
+    recreate: !!flags.recreate, commitChanges: !!flags['commit-changes'], keepOld: !!flags['keep-old'], dryRun: !!flags['dry-run'],
+    probe: !flags['no-probe'], shimArgs: ((flags['shim-arg'] as string[] | undefined) ?? []).flatMap((a) => a.split(' ').filter(Boolean)),
+    settleMs: positiveNumber('settle', String(flags.settle ?? '1')) * 1000,
+    graceSeconds: flags.grace === undefined ? undefined : positiveNumber('grace', String(flags.grace)),
+  };
+}
+
+export async function renderFixHuman(r: FixReport, color: boolean): Promise<string> {
+  const s = await makeStyle(color);
+  const L: string[] = [];
+  L.push(`${s.bold('Fix')} ${r.container.name} ${s.dim(`(${r.container.image})`)}${r.dryRun ? s.yellow('  dry run: nothing done') : ''}`);
+  r.steps.forEach((st, i) => L.push(`  ${i + 1}. ${st}`));
+  if (r.image) L.push(`${s.bold('Image')}  ${r.image.ref} ${s.dim(`(${r.image.id.slice(7, 19)}, ${r.image.arch})`)}`);
+  const b = r.before.probe;
+  const a = r.after?.probe;
+  if (b && a) {
+    const { default: Table } = await import('cli-table3');
+    const t = new Table({ head: ['', 'before', 'after'], style: { head: color ? ['bold'] : [], border: color ? ['grey'] : [] } });
+    t.push(['PID 1', `${b.pid1.name} (${b.pid1.kind})`, `${a.pid1.name} (${a.pid1.kind})`]);
+    t.push(['orphans', b.zombieProbe?.summary ?? '?', a.zombieProbe?.summary ?? '?']);
+    t.push([b.termProbe?.signal ?? 'stop', b.termProbe?.summary ?? b.inferredStop.summary, a.termProbe?.summary ?? a.inferredStop.summary]);
+    L.push(t.toString());
+  }
+  if (r.recreated) {
+    L.push(`${s.bold('Recreated')} ${r.recreated.name} (${r.recreated.id.slice(0, 12)}); the old one ${r.recreated.oldRemoved ? 'removed (its volumes kept)' : `kept as ${r.recreated.old}`}`);
+  }
+  if (r.usage.length) {
+    L.push(s.bold('Use it'));
+    for (const u of r.usage) L.push(`  ${u}`);
+  }
+  return L.join('\n') + '\n';
+}
+
+export async function runFix(o: FixCliOptions, io: IO): Promise<number> {
+  const engine = engineFor(o, io.env);
+  try {
+    const progress = io.stderr.isTTY && !o.json ? (m: string) => io.stderr.write(`${m}\n`) : undefined;
+    const r = await fixContainer(engine, o.container, { ...o, progress, failAt: io.env.ZOMBIE_AUDIT_FAIL_AT });
+    io.stdout.write(o.json ? toJSON(r) : await renderFixHuman(r, wantColor(io.stdout, io.env)));
+    const stillBad = r.after?.probe?.findings.filter((f) => f.severity === 'error') ?? [];
+    return stillBad.length > 0 ? 1 : 0;
+  } catch (err) {
+    return reportError(err, io, o.json);
+  } finally {
+    await runCleanup();
+    engine.close();
+  }
+}
