@@ -15,8 +15,12 @@ export function oclifFlags(spec: Record<string, FlagSpec>): Interfaces.FlagInput
   return out;
 }
 
-/** Run a command body that returns an exit code; usage errors exit 2 with a pointer to --help. */
-export async function withExit(command: string, body: () => Promise<number>): Promise<void> {
+/**
+ * Run a command body that returns an exit code; usage errors exit 2 with a pointer to --help.
+ * `exitWhenFlushed`: exit as soon as stdout and stderr are flushed, not when the event loop
+ * drains (lint: nothing it loads needs to finish after its report).
+ */
+export async function withExit(command: string, body: () => Promise<number>, exitWhenFlushed = false): Promise<void> {
   const { UsageError } = await import('../src/cli/audit-options.js');
   try {
     process.exitCode = await body();
@@ -24,5 +28,10 @@ export async function withExit(command: string, body: () => Promise<number>): Pr
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`zombie-audit: ${e.message}\n  see: zombie-audit ${command} --help\n`);
     process.exitCode = 2;
+  }
+  if (exitWhenFlushed) {
+    const code = Number(process.exitCode ?? 0);
+    await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((r) => s.write('', () => r()))));
+    process.exit(code);
   }
 }

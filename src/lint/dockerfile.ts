@@ -1,0 +1,127 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { RunSpec, Form, ScriptSource } from './spec.js';
+
+/**
+ * A Dockerfile's final stage (or --target) as a RunSpec, with dockerfile-ast. CMD, ENTRYPOINT,
+ * SHELL and STOPSIGNAL are inherited through stages that build FROM an earlier stage of the same
+ * file; COPY/ADD sources are kept so entrypoint scripts are read from the build context.
+ */
+export interface DockerfileFacts {
+  spec: RunSpec;
+  /** line (1-based) → ids ignored there by `# zombie-audit ignore=ID[,ID] reason` on the line before */
+  ignores: Map<number, Set<string>>;
+  /** ids ignored in the whole file (`# zombie-audit ignore-file=ID`) */
+  fileIgnores: Set<string>;
+  /** the final stage's FROM image (outside this file), for messages */
+  baseImage?: string;
+}
+
+const INIT_PACKAGE = /\b(tini|dumb-init|catatonit)\b/;
+
+function jsonForm(content: string): string[] | undefined {
+  const t = content.trim();
+  if (!t.startsWith('[') || !t.endsWith(']')) return undefined;
+  try {
+    const v = JSON.parse(t);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+  } catch {
+    return undefined; // `["a", $VAR]` or single quotes: docker runs it in shell form
+  }
+}
+
+export function parsePragmas(text: string, prefix = '#'): { ignores: Map<number, Set<string>>; fileIgnores: Set<string> } {
+  const ignores = new Map<number, Set<string>>();
+  const fileIgnores = new Set<string>();
+  text.split('\n').forEach((line, i) => {
+    const m = new RegExp(`^\\s*${prefix}\\s*zombie-audit\\s+(ignore|ignore-file)=([A-Z0-9,]+)`).exec(line);
+    if (!m) return;
+    const ids = m[2].split(',').filter(Boolean);
+    if (m[1] === 'ignore-file') ids.forEach((id) => fileIgnores.add(id));
+    else {
+      // applies to the next line that is not a comment (1-based: i + 2 onwards)
+      const lines = text.split('\n');
+      let j = i + 1;
+      while (j < lines.length && /^\s*(#|$)/.test(lines[j])) j++;
+      ignores.set(j + 1, new Set(ids));
+    }
+  });
+  return { ignores, fileIgnores };
+}
+
+export async function parseDockerfile(path: string, opts: { target?: string; context?: string } = {}): Promise<DockerfileFacts> {
+  const { DockerfileParser } = await import('dockerfile-ast');
+  const text = readFileSync(path, 'utf8');
+  const file = relative(process.cwd(), path) || path;
+  const context = opts.context ?? dirname(path);
+  const df = DockerfileParser.parse(text);
+  const froms = df.getFROMs();
+  if (froms.length === 0) throw new Error(`${file}: no FROM instruction`);
+  const stageNames = froms.map((f) => f.getBuildStage()?.toLowerCase());
+  let last = froms.length - 1;
+  if (opts.target) {
+    last = stageNames.indexOf(opts.target.toLowerCase());
+    if (last < 0) throw new Error(`${file}: no stage named ${opts.target} (stages: ${stageNames.filter(Boolean).join(', ') || 'none named'})`);
+  }
+  // the chain of stages the final one builds on, within this file
+  const chain: number[] = [];
+  for (let i: number | undefined = last; i !== undefined && i >= 0;) {
+    chain.unshift(i);
+    const image = froms[i].getImageName()?.toLowerCase();
+    const parent = stageNames.findIndex((n, k) => k < i! && n !== undefined && n === image);
+    i = parent >= 0 ? parent : undefined;
+  }
+  const stageStart = froms.map((f) => f.getRange().start.line);
+  const inChain = (line: number): boolean => chain.some((s) => line >= stageStart[s] && (s + 1 >= stageStart.length || line < stageStart[s + 1]));
+  const spec: RunSpec = {
+    what: file, shellArgv: ['/bin/sh', '-c'], at: { file, line: stageStart[last] + 1 },
+    script: async () => undefined,
+  };
+  const copies: Array<{ srcs: string[]; dest: string; line: number }> = [];
+  for (const ins of df.getInstructions()) {
+    const line = ins.getRange().start.line;
+    if (!inChain(line)) continue;
+    const kw = ins.getKeyword();
+    const at = { file, line: line + 1 };
+    const content = (ins as unknown as { getArgumentsContent(): string | null }).getArgumentsContent() ?? '';
+    const form = (): Form => {
+      const argv = jsonForm(content);
+      return argv ? { argv, at } : { shell: content, at };
+    };
+    if (kw === 'ENTRYPOINT') { spec.entrypoint = form(); spec.cmd = undefined; } // ENTRYPOINT resets an inherited CMD
+    else if (kw === 'CMD') spec.cmd = form();
+    else if (kw === 'SHELL') spec.shellArgv = jsonForm(content) ?? spec.shellArgv;
+    else if (kw === 'STOPSIGNAL') spec.stopSignal = { value: content.trim(), at };
+    else if (kw === 'RUN' && INIT_PACKAGE.test(content) && /\b(apt-get|apt|apk|yum|dnf|microdnf|zypper)\b.*\binstall\b|\bcurl\b|\bwget\b/.test(content)) {
+      spec.initInstalled = { name: INIT_PACKAGE.exec(content)![1], at };
+    } else if (kw === 'COPY' || kw === 'ADD') {
+      const args = ins.getArguments().map((a) => a.getValue()).filter((a) => !a.startsWith('--'));
+      const argv = jsonForm(content);
+      const parts = argv ?? args;
+      if (parts.length >= 2) {
+        copies.push({ srcs: parts.slice(0, -1), dest: parts[parts.length - 1], line: line + 1 });
+        const init = parts.slice(0, -1).map((p) => INIT_PACKAGE.exec(p)?.[1] ?? (/za-shim/.test(p) ? 'za-shim' : undefined)).find(Boolean);
+        if (init) spec.initInstalled = { name: init, at };
+      }
+    }
+  }
+  spec.script = async (p: string): Promise<ScriptSource | undefined> => {
+    const base = p.slice(p.lastIndexOf('/') + 1);
+    for (const c of [...copies].reverse()) {
+      for (const src of c.srcs) {
+        if (/^https?:\/\//.test(src) || src.includes('*')) continue;
+        const srcBase = src.replace(/\/$/, '').slice(src.replace(/\/$/, '').lastIndexOf('/') + 1);
+        const destIsDir = c.dest.endsWith('/') || c.srcs.length > 1;
+        const target = destIsDir ? join(c.dest, srcBase) : c.dest;
+        const matches = target === p || (!p.includes('/') && target.slice(target.lastIndexOf('/') + 1) === base) || (p.startsWith('./') && target.endsWith(p.slice(1)));
+        if (!matches) continue;
+        const onDisk = resolve(context, src);
+        if (!existsSync(onDisk)) return undefined;
+        return { path: relative(process.cwd(), onDisk), text: readFileSync(onDisk, 'utf8'), at: { file, line: c.line } };
+      }
+    }
+    return undefined;
+  };
+  const { ignores, fileIgnores } = parsePragmas(text);
+  return { spec, ignores, fileIgnores, baseImage: froms[chain[0]].getImageName() ?? undefined };
+}
