@@ -1,5 +1,6 @@
 import { runCleanup } from '../cleanup.js';
 import { fixContainer, type FixReport } from '../fix/fix.js';
+import type { InitChoice } from '../fix/dockerfile.js';
 import { toJSON } from '../render/json.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import { ENGINE_FLAGS, positiveNumber, toEngineOptions, UsageError, type EngineOptions, type FlagSpec } from './audit-options.js';
@@ -16,12 +17,20 @@ export const FIX_FLAGS = {
   'no-probe': { type: 'boolean', description: 'skip the before/after probe' },
   'shim-arg': { type: 'string', multiple: true, description: 'an argument for za-shim in the entrypoint (e.g. -g, -k 5), repeatable' },
   settle: { type: 'string', default: '1', description: 'seconds a sandbox or the new container runs before it is checked' },
+  dockerfile: { type: 'string', description: 'rewrite this Dockerfile instead: exec form where it keeps the meaning, an init in front; shows a diff' },
+  write: { type: 'boolean', description: 'with --dockerfile: apply the change (atomically, keeping Dockerfile.zombie-audit.bak)' },
+  init: { type: 'string', options: ['auto', 'tini', 'dumb-init', 'shim'], default: 'auto', description: 'with --dockerfile: the init to add (auto: an installed one, else tini from the package manager, else the shim)' },
+  target: { type: 'string', description: 'with --dockerfile: the stage that runs (default: the last)' },
   grace: { type: 'string', description: 'grace period for the stop tests (default: the stop timeout, or 10)' },
   ...ENGINE_FLAGS,
 } as const satisfies Record<string, FlagSpec>;
 
 export interface FixCliOptions extends EngineOptions {
   container: string;
+  dockerfile?: string;
+  write: boolean;
+  init: InitChoice;
+  target?: string;
   strategy: 'shim' | 'docker-init';
   tag?: string;
   recreate: boolean;
@@ -35,14 +44,18 @@ export interface FixCliOptions extends EngineOptions {
 }
 
 export function toFixOptions(flags: Record<string, unknown>, args: string[], env: NodeJS.ProcessEnv = process.env): FixCliOptions {
-  if (args.length !== 1) throw new UsageError('name one container to fix (or use --dockerfile)');
+  if (flags.dockerfile) {
+    if (args.length > 0) throw new UsageError('--dockerfile fixes a file: name no container');
+  } else if (flags.write || flags.target) throw new UsageError('--write and --target go with --dockerfile');
+  else if (args.length !== 1) throw new UsageError('name one container to fix (or use --dockerfile)');
   const strategy = String(flags.strategy ?? 'shim') as 'shim' | 'docker-init';
   if (strategy === 'docker-init' && !flags.recreate && !flags['dry-run']) {
     throw new UsageError('--strategy docker-init makes no image: it needs --recreate (or run the container with `docker run --init`)');
   }
   if ((flags['commit-changes'] || flags['keep-old']) && !flags.recreate) throw new UsageError('--commit-changes and --keep-old go with --recreate');
   return {
-    ...toEngineOptions(flags, env), container: args[0], strategy, tag: flags.tag as string | undefined,
+    ...toEngineOptions(flags, env), container: args[0] ?? '', strategy,
+    dockerfile: flags.dockerfile as string | undefined, write: !!flags.write, init: String(flags.init ?? 'auto') as InitChoice, target: flags.target as string | undefined, tag: flags.tag as string | undefined,
     recreate: !!flags.recreate, commitChanges: !!flags['commit-changes'], keepOld: !!flags['keep-old'], dryRun: !!flags['dry-run'],
     probe: !flags['no-probe'], shimArgs: ((flags['shim-arg'] as string[] | undefined) ?? []).flatMap((a) => a.split(' ').filter(Boolean)),
     settleMs: positiveNumber('settle', String(flags.settle ?? '1')) * 1000,
@@ -76,7 +89,35 @@ export async function renderFixHuman(r: FixReport, color: boolean): Promise<stri
   return L.join('\n') + '\n';
 }
 
+async function runFixDockerfile(o: FixCliOptions, io: IO): Promise<number> {
+  const { patchDockerfile, writePatch } = await import('../fix/dockerfile.js');
+  let p;
+  try {
+    p = await patchDockerfile(o.dockerfile!, { init: o.init, target: o.target });
+  } catch (e) {
+    io.stderr.write(`zombie-audit: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const written = o.write && p.changed && !o.dryRun ? writePatch(p) : [];
+  let after: unknown[] = [];
+  if (written.length) {
+    const { lintPaths } = await import('../lint/lint.js');
+    after = (await lintPaths([o.dockerfile!], { target: o.target, config: { ignore: [], severity: {} } })).findings.filter((f) => f.severity !== 'info');
+  }
+  if (o.json) {
+    io.stdout.write(toJSON({ schema: 'zombie-audit/fix-dockerfile@1', path: p.path, changed: p.changed, diff: p.diff, notes: p.notes, written, remaining: after }));
+  } else {
+    io.stdout.write(p.changed ? p.diff : `${p.path}: nothing to change\n`);
+    for (const n of p.notes) io.stdout.write(`note: ${n}\n`);
+    for (const w of written) io.stdout.write(`${w}\n`);
+    if (p.changed && !written.length) io.stdout.write('(not written: add --write to apply it)\n');
+    if (written.length) io.stdout.write(after.length ? `lint after the change: ${after.length} warning(s) or error(s) left: zombie-audit lint ${p.path}\n` : 'lint after the change: no warning or error\n');
+  }
+  return 0;
+}
+
 export async function runFix(o: FixCliOptions, io: IO): Promise<number> {
+  if (o.dockerfile) return runFixDockerfile(o, io);
   const engine = engineFor(o, io.env);
   try {
     const progress = io.stderr.isTTY && !o.json ? (m: string) => io.stderr.write(`${m}\n`) : undefined;

@@ -105,7 +105,7 @@ export async function runWatch(o: WatchOptions, io: IO): Promise<number> {
   try {
     return await loop(engine, o, io, live, s);
   } catch (err) {
-    return reportError(err, io, o.json);
+    return reportError(err, io, o.json || !live);
   } finally {
     await runCleanup();
     engine.close();
@@ -125,8 +125,13 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
     try {
       snap = (await collect(engine, j.Id)).snapshot;
     } catch (e) {
-      if (!(e instanceof ZaError) || !['NOT_RUNNING', 'NOT_FOUND', 'EXITED_DURING_AUDIT', 'PAUSED'].includes(e.code)) throw e;
-      const msg = `${name}: ${e.message}`;
+      // the container may have died in the middle of the sample (a cut-short exec, a failed
+      // helper): whatever the error, ask the engine whether it is still running
+      const now = await engine.json<typeof j>('GET', `/containers/${j.Id}/json`).catch(() => undefined);
+      const gone = !now || !now.State.Running || now.State.Paused || now.State.StartedAt !== j.State.StartedAt;
+      if (!gone && !(e instanceof ZaError && ['NOT_RUNNING', 'NOT_FOUND', 'EXITED_DURING_AUDIT', 'PAUSED'].includes(e.code))) throw e;
+      const why = !now ? 'went away' : now.State.Paused ? 'is paused' : now.State.Running ? 'restarted' : `stopped (${now.State.Status}, exit code ${now.State.ExitCode})`;
+      const msg = `${name} ${why}`;
       if (!o.follow) {
         emitEnd(io, o, msg);
         return EXIT.ERROR;
