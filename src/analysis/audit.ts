@@ -266,6 +266,13 @@ export function analyze(snap: Snapshot, info: ContainerInfo, method: Method): Au
   return report;
 }
 
+/** Why PID 1 does what it does with the stop signal (the audited four, or any other). */
+function stopReason(r: AuditReport, pid1: Proc): string {
+  const short = r.stop.signal.replace(/^SIG/, '') as AuditedSignal;
+  if ((AUDITED_SIGNALS as readonly string[]).includes(short)) return r.pid1.signalReasons[short];
+  return disposition(pid1, signalNumber(r.stop.signal) ?? 15, { pid1: true, forwards: r.pid1.kind === 'init' }).reason;
+}
+
 function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -307,7 +314,7 @@ export function findingsFor(r: AuditReport, pid1: Proc, snap: Snapshot): Finding
     const ignoredByChild = r.pid1.kind === 'init';
     out.push({ id: ignoredByChild ? 'ZA204' : 'ZA201', severity: 'error', location: { ...where, pid: 1 },
       message: r.stop.summary,
-      evidence: [`PID 1: ${label(pid1)}`, `${r.stop.signal}: ${r.pid1.signalReasons.TERM}`, `stop timeout ${r.stop.timeoutSeconds} s`],
+      evidence: [`PID 1: ${label(pid1)}`, `${r.stop.signal}: ${stopReason(r, pid1)}`, `stop timeout ${r.stop.timeoutSeconds} s`],
       fix: ignoredByChild ? `make the app handle ${r.stop.signal} (or set STOPSIGNAL to one it handles)` :
         `handle ${r.stop.signal} in the app, or ${initFix}` });
   }

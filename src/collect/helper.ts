@@ -5,6 +5,7 @@ import { onCleanup } from '../cleanup.js';
 import type { Engine } from '../engine/client.js';
 import { demux, frameReader } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
+import { tarOfOne } from '../engine/tar.js';
 import { packageRoot } from '../paths.js';
 
 /**
@@ -29,18 +30,6 @@ async function engineArch(engine: Engine): Promise<string> {
   return dockerArch(v.Arch ?? process.arch.replace('x64', 'amd64'));
 }
 
-/** A tar archive holding one executable file at the root. */
-async function tarOf(name: string, data: Buffer): Promise<Buffer> {
-  const { pack } = await import('tar-stream');
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on('data', (c: unknown) => { chunks.push(c as Buffer); });
-  const done = new Promise<void>((res, rej) => { p.on('end', res); p.on('error', rej); });
-  p.entry({ name, mode: 0o755, size: data.length }, data);
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 /** Make sure the helper image exists; returns its reference. */
 export async function ensureHelperImage(engine: Engine): Promise<string> {
@@ -55,7 +44,7 @@ export async function ensureHelperImage(engine: Engine): Promise<string> {
   const ref = `${HELPER_REPO}:${tag}`;
   const have = await engine.request('GET', `/images/${encodeURIComponent(ref)}/json`);
   if (have.status === 200) return ref;
-  const tar = await tarOf('za-proc', data);
+  const tar = await tarOfOne('za-proc', data);
   const res = await engine.request('POST', '/images/create', {
     query: { fromSrc: '-', repo: HELPER_REPO, tag, changes: `LABEL ${HELPER_LABEL}=1` },
     raw: { data: tar, contentType: 'application/x-tar' }, timeoutMs: 60_000,

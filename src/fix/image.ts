@@ -3,6 +3,7 @@ import { dockerArch, nativeBinary } from '../collect/helper.js';
 import type { InspectJSON } from '../collect/collect.js';
 import type { Engine } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
+import { tarOfOne } from '../engine/tar.js';
 import { onCleanup } from '../cleanup.js';
 
 export const SHIM_PATH = '/za-shim';
@@ -30,17 +31,6 @@ export function wrappedEntrypoint(entrypoint: string[] | null | undefined, shimA
   return [SHIM_PATH, ...shimArgs, '--', ...(entrypoint ?? [])];
 }
 
-async function tarOf(name: string, data: Buffer): Promise<Buffer> {
-  const { pack } = await import('tar-stream');
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on('data', (c: unknown) => { chunks.push(c as Buffer); });
-  const done = new Promise<void>((res, rej) => { p.on('end', res); p.on('error', rej); });
-  p.entry({ name, mode: 0o755, size: data.length }, data);
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
 
 export interface FixedImage {
   id: string;
@@ -73,7 +63,7 @@ export async function buildFixedImage(engine: Engine, c: InspectJSON, o: { ref: 
   const undo = onCleanup(remove);
   try {
     const put = await engine.request('PUT', `/containers/${tmp.Id}/archive`, {
-      query: { path: '/' }, raw: { data: await tarOf(SHIM_PATH.slice(1), shim), contentType: 'application/x-tar' },
+      query: { path: '/' }, raw: { data: await tarOfOne(SHIM_PATH.slice(1), shim), contentType: 'application/x-tar' },
     });
     if (put.status >= 300) throw new ZaError('ENGINE_API', `could not copy the shim into the image: ${put.body.toString('utf8').slice(0, 200)}`);
     const entrypoint = wrappedEntrypoint(c.Config.Entrypoint, o.shimArgs);

@@ -12,7 +12,7 @@ const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const run = runId('fixdf');
 const tag = `zombie-audit-test/${run}:patched`;
 const za = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, 'fix', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, 'fix', ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 after(async () => {
@@ -35,7 +35,7 @@ test('--dockerfile --write: the shim copied in, exec form, a backup; the built i
   assert.ok(existsSync(join(dir, 'za-shim')));
   assert.equal(readFileSync(`${df}.zombie-audit.bak`, 'utf8'), 'FROM zombie-audit-fixture/base\nCMD /app --term\n');
   assert.match(w.out, /lint after the change: no warning or error/);
-  const b = spawnSync('docker', ['build', '-q', '-t', tag, dir], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+  const b = spawnSync('docker', ['build', '-q', '-t', tag, dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, DOCKER_BUILDKIT: '0' } });
   assert.equal(b.status, 0, b.stderr);
   const c = await start(run, { image: tag });
   await new Promise((r) => setTimeout(r, 300));

@@ -12,7 +12,7 @@ import { countLabelled, engine, execText, RUN_LABEL, removeAll, runId, start } f
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const run = runId('fix');
 const za = (args: string[], env: Record<string, string> = {}) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 const inspect = (n: string) => engine.json<InspectJSON & { HostConfig: { RestartPolicy: { Name: string }; Init?: boolean } }>('GET', `/containers/${n}/json`);

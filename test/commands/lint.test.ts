@@ -7,7 +7,7 @@ import { engine } from '../helpers/engine.js';
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const FIX = fileURLToPath(new URL('../../../fixtures/lint/', import.meta.url));
 const za = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, 'lint', ...args], { encoding: 'utf8', cwd: FIX, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, 'lint', ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, cwd: FIX, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 after(() => engine.close());

@@ -9,7 +9,7 @@ const run = runId('cli-probe');
 let leaky = '';
 let tini = '';
 const za = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 

@@ -7,7 +7,7 @@ import { engine, removeAll, runId, start, sleep } from '../helpers/engine.js';
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const run = runId('watch');
 const za = (args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
   return { code: r.status, lines: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)), err: r.stderr };
 };
 after(async () => { await removeAll(run); engine.close(); });

@@ -82,6 +82,9 @@ test('a STOPSIGNAL the app does not handle is what decides the stop verdict', ()
   const r = audit('healthy.txt', { stopSignal: 'SIGQUIT' });
   assert.equal(r.stop.signal, 'SIGQUIT');
   assert.equal(r.stop.outcome, 'killed');
+  assert.ok(r.findings.find((f) => f.id === 'ZA201')!.evidence.includes('SIGQUIT: no handler: the kernel drops it for PID 1'));
+  const usr = audit('healthy.txt', { stopSignal: 'SIGUSR1' });
+  assert.ok(usr.findings.find((f) => f.id === 'ZA201')!.evidence.includes('SIGUSR1: no handler: the kernel drops it for PID 1'));
   const ok = audit('healthy.txt', { stopSignal: '15' });
   assert.equal(ok.stop.outcome, 'graceful');
 });
