@@ -5,10 +5,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { collect } from '../src/collect/collect.js';
+import { openSnapshotStream } from '../src/collect/stream.js';
 import { engine, removeAll, start, until } from '../test/helpers/engine.js';
 
 const RUN = 'bench-watch';
-const ENGINE = /^(dockerd|containerd|containerd-shim.*|runc)$/;
+const ENGINE = /^(dockerd|containerd|containerd-shim.*|runc|za-proc)$/;
 
 function engineTicks(): number {
   let t = 0;
@@ -33,15 +34,22 @@ async function main(): Promise<void> {
       const c = await start(RUN, { image: 'zombie-audit-fixture/base', cmd: [...cmd] });
       await until(async () => (await collect(engine, c)).snapshot.procs.size >= n, 30_000);
       const N = 20;
-      const e0 = engineTicks();
-      const c0 = process.cpuUsage();
-      const t0 = Date.now();
-      for (let i = 0; i < N; i++) await collect(engine, c);
-      const wall = (Date.now() - t0) / N;
-      const cpu = process.cpuUsage(c0);
-      const tool = (cpu.user + cpu.system) / 1000 / N;
-      const eng = ((engineTicks() - e0) * 10) / N;
-      rows.push(`${label.padEnd(16)} per sample: ${wall.toFixed(0).padStart(4)} ms wall, tool CPU ${tool.toFixed(1).padStart(5)} ms, engine + in-container collector CPU ${eng.toFixed(0).padStart(3)} ms  => at --interval 1: ${((tool + eng) / 10).toFixed(1)}% of one core`);
+      for (const collector of ['exec', 'stream'] as const) {
+        const stream = collector === 'stream' ? await openSnapshotStream(engine, c, 250) : undefined;
+        if (stream) { await stream.next(); await stream.next(); } // started and steady
+        const e0 = engineTicks();
+        const c0 = process.cpuUsage();
+        const t0 = Date.now();
+        for (let i = 0; i < N; i++) {
+          if (stream) await stream.next(); else await collect(engine, c);
+        }
+        const wall = (Date.now() - t0) / N;
+        const cpu = process.cpuUsage(c0);
+        const tool = (cpu.user + cpu.system) / 1000 / N;
+        const eng = ((engineTicks() - e0) * 10) / N;
+        await stream?.close();
+        rows.push(`${label.padEnd(16)} ${collector.padEnd(6)} per sample: ${collector === 'stream' ? '(every 250 ms)' : `${wall.toFixed(0).padStart(4)} ms wall  `}, tool CPU ${tool.toFixed(1).padStart(5)} ms, engine + collector CPU ${eng.toFixed(0).padStart(3)} ms  => at --interval 1: ${((tool + eng) / 10).toFixed(1)}% of one core`);
+      }
       await removeAll(RUN);
     }
   } finally {

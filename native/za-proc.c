@@ -14,6 +14,8 @@
  *                namespace's PID 1 reaps it. Prints the lines of the orphan probe format
  *                (native/FORMAT.md). It leaves nothing but, where PID 1 never reaps, that
  *                one zombie.
+ *   --every MS   print a full snapshot every MS milliseconds until stdout is gone (the
+ *                watch command: one helper for the whole watch, no engine call per sample).
  *   --watch MS [SIG]  print every MS milliseconds one line `W <uptime> pid:state ...` for
  *                every process, until killed (it is, with everything else, when PID 1 exits).
  *                With SIG: after the first line, send SIG to PID 1, print `K <uptime>` (or
@@ -38,6 +40,9 @@ struct proc { int pid; int ppid; char state; char ns_pid1; char *stat; };
 static struct proc *procs;
 static size_t nprocs, cap;
 static int host_mode;
+static long every_ms;
+static void snapshot(void);
+static void reset(void);
 
 /* Read a whole small file into buf (NUL terminated). Returns bytes read or -1. */
 static ssize_t read_file(const char *path, char *buf, size_t size) {
@@ -299,12 +304,33 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--orphan") && i + 1 < argc) return orphan_probe(atol(argv[i + 1]));
     if (!strcmp(argv[i], "--watch") && i + 1 < argc) return watch(atol(argv[i + 1]), i + 2 < argc ? atoi(argv[i + 2]) : 0);
+    if (!strcmp(argv[i], "--every") && i + 1 < argc) { every_ms = atol(argv[++i]); continue; }
     if (!strcmp(argv[i], "--host")) host_mode = 1;
     else if (!strcmp(argv[i], "--version")) { puts("za-proc ZA1"); return 0; }
     else { fprintf(stderr, "usage: za-proc [--host] | --orphan MS | --watch MS [SIG]\n"); return 2; }
   }
   static char out[1 << 16];
   if (setvbuf(stdout, out, _IOFBF, sizeof out) != 0) die("setvbuf");
+  if (every_ms > 0) {
+    for (;;) {
+      snapshot();
+      sleep_ms(every_ms);
+    }
+  }
+  snapshot();
+  return 0;
+}
+
+static void reset(void) {
+  for (size_t i = 0; i < nprocs; i++) free(procs[i].stat);
+  nprocs = 0;
+  free(flags);
+  flags = NULL;
+  max_pid = 0;
+}
+
+static void snapshot(void) {
+  reset();
   printf("ZA1 za-proc\n");
   print_simple('U', "/proc/uptime");
   print_simple('M', "/proc/sys/kernel/pid_max");
@@ -324,6 +350,5 @@ int main(int argc, char **argv) {
   }
   print_cmdlines();
   printf("Z\n");
-  if (fflush(stdout) != 0) die("write");
-  return 0;
+  if (fflush(stdout) != 0) exit(0); /* the reader is gone: the watch ended */
 }

@@ -1,4 +1,5 @@
 import { collect, inspect as inspectContainer } from '../collect/collect.js';
+import { openSnapshotStream, type SnapshotStream } from '../collect/stream.js';
 import { onCleanup, runCleanup } from '../cleanup.js';
 import type { Engine } from '../engine/client.js';
 import { EXIT, ZaError } from '../engine/errors.js';
@@ -9,6 +10,8 @@ import { engineFor, reportError } from './audit.js';
 import type { IO } from './io.js';
 
 export const WATCH_FLAGS = {
+  all: { type: 'boolean', char: 'a', description: 'watch every running container (one helper in the host PID namespace reads them all each interval)' },
+  filter: { type: 'string', multiple: true, description: 'with --all: only containers matching a docker ps filter (label=..., name=...), repeatable' },
   interval: { type: 'string', default: '2', description: 'seconds between samples (each is one engine round trip)' },
   count: { type: 'string', description: 'stop after this many samples' },
   duration: { type: 'string', description: 'stop after this long: 90, 90s, 5m, 1h' },
@@ -16,6 +19,7 @@ export const WATCH_FLAGS = {
   'max-zombies': { type: 'string', description: 'exit 1 the first time the container holds more zombies than this (a health check)' },
   'max-rate': { type: 'string', description: 'exit 1 the first time zombies grow faster than this many per minute' },
   follow: { type: 'boolean', description: 'when the container stops or is replaced, wait for one of the same name and go on' },
+  collector: { type: 'string', options: ['stream', 'exec'], default: 'stream', description: "stream: one helper container in the container's PID namespace prints a snapshot every interval (no engine call per sample); exec: one docker exec per sample" },
   json: ENGINE_FLAGS.json,
   host: ENGINE_FLAGS.host,
   timeout: ENGINE_FLAGS.timeout,
@@ -23,6 +27,8 @@ export const WATCH_FLAGS = {
 
 export interface WatchOptions extends EngineOptions {
   container: string;
+  all: boolean;
+  filters: Record<string, string[]>;
   intervalMs: number;
   count?: number;
   durationMs?: number;
@@ -30,6 +36,7 @@ export interface WatchOptions extends EngineOptions {
   maxZombies?: number;
   maxRate?: number;
   follow: boolean;
+  collector: 'stream' | 'exec';
 }
 
 export function parseDuration(s: string): number {
@@ -40,14 +47,23 @@ export function parseDuration(s: string): number {
 }
 
 export function toWatchOptions(flags: Record<string, unknown>, args: string[], env: NodeJS.ProcessEnv = process.env): WatchOptions {
-  if (args.length !== 1) throw new UsageError('name one container to watch');
+  const all = !!flags.all;
+  if (all && args.length > 0) throw new UsageError('pass either a container or --all, not both');
+  if (!all && args.length !== 1) throw new UsageError('name one container to watch, or pass --all');
+  const filters: Record<string, string[]> = {};
+  for (const f of (flags.filter as string[] | undefined) ?? []) {
+    const i = f.indexOf('=');
+    if (i < 1) throw new UsageError(`--filter takes key=value, not ${JSON.stringify(f)}`);
+    (filters[f.slice(0, i)] ??= []).push(f.slice(i + 1));
+  }
+  if (!all && Object.keys(filters).length) throw new UsageError('--filter goes with --all');
   const num = (k: string) => (flags[k] === undefined ? undefined : positiveNumber(k, String(flags[k])));
   return {
-    ...toEngineOptions({ ...flags, 'fail-on': 'warning' }, env), container: args[0],
+    ...toEngineOptions({ ...flags, 'fail-on': 'warning' }, env), container: args[0] ?? '', all, filters,
     intervalMs: (num('interval') ?? 2) * 1000, count: num('count'),
     durationMs: flags.duration === undefined ? undefined : parseDuration(String(flags.duration)),
     windowMs: (num('window') ?? 60) * 1000, maxZombies: flags['max-zombies'] === undefined ? undefined : Number(flags['max-zombies']),
-    maxRate: num('max-rate'), follow: !!flags.follow,
+    maxRate: num('max-rate'), follow: !!flags.follow, collector: String(flags.collector ?? 'stream') === 'exec' ? 'exec' : 'stream',
   };
 }
 
@@ -76,7 +92,9 @@ function view(r: Record1, history: number[], s: Style, o: WatchOptions): string 
   const rate = r.perMinute;
   L.push(`${s.bold('Rate')}     ${Math.abs(rate) < 0.05 ? s.green('flat') : rate > 0 ? s.red(`+${rate.toFixed(1)}/min`) : s.green(`${rate.toFixed(1)}/min`)}  ${s.dim(`over the last ${o.windowMs / 1000} s`)}`);
   L.push(`${s.bold('PID 1')}    state ${r.pid1State}   ${s.bold('PIDs')} ${r.pids.current ?? '?'}${r.pids.max ? ` of ${r.pids.max}` : ''}`);
-  if (r.limit && r.secondsToLimit !== undefined) {
+  if (r.limit && r.secondsToLimit === 0) {
+    L.push(`${s.bold('Projection')} ${s.red(`${r.limit.source} ${r.limit.value} reached: the container cannot fork`)}`);
+  } else if (r.limit && r.secondsToLimit !== undefined) {
     L.push(`${s.bold('Projection')} ${s.yellow(`${r.limit.source} ${r.limit.value} reached in about ${duration(r.secondsToLimit * 1000)} at the current rate`)}`);
   } else if (r.limit) {
     L.push(`${s.bold('Projection')} ${s.dim(`${r.limit.source} ${r.limit.value}: not growing`)}`);
@@ -103,6 +121,7 @@ export async function runWatch(o: WatchOptions, io: IO): Promise<number> {
     onCleanup(() => io.stdout.write('\x1b[?25h\n'));
   }
   try {
+    if (o.all) return await (await import('./watch-all.js')).watchAll(engine, o, io, live, s);
     return await loop(engine, o, io, live, s);
   } catch (err) {
     return reportError(err, io, o.json || !live);
@@ -118,13 +137,29 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
   const samples: Sample[] = [];
   const started = Date.now();
   let n = 0;
+  let stream: SnapshotStream | undefined;
+  const openStream = async (): Promise<void> => {
+    if (o.collector !== 'stream') return;
+    try {
+      stream = await openSnapshotStream(engine, j.Id, o.intervalMs);
+    } catch (e) {
+      stream = undefined;
+      emitEvent(io, o, live, `no streaming helper (${(e as Error).message}): one docker exec per sample`);
+    }
+  };
+  await openStream();
   for (;;) {
-    const tick = Date.now();
+    let tick = Date.now();
     const events: string[] = [];
     let snap;
     try {
-      snap = (await collect(engine, j.Id)).snapshot;
+      if (stream) {
+        snap = await withTimeout(stream.next(), o.intervalMs * 3 + 15_000);
+        tick = Date.now();
+      } else snap = (await collect(engine, j.Id)).snapshot;
     } catch (e) {
+      await stream?.close();
+      stream = undefined;
       // the container may have died in the middle of the sample (a cut-short exec, a failed
       // helper): whatever the error, ask the engine whether it is still running
       const now = await engine.json<typeof j>('GET', `/containers/${j.Id}/json`).catch(() => undefined);
@@ -140,6 +175,7 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
       j = await waitFor(engine, name, j.Id, j.State.StartedAt, o.intervalMs);
       samples.length = 0;
       emitEvent(io, o, live, `following ${name} again (${j.Id.slice(0, 12)}, started ${j.State.StartedAt})`);
+      await openStream();
       continue;
     }
     const sample = sampleOf(snap, tick, j.HostConfig.PidsLimit ?? undefined);
@@ -161,15 +197,26 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
     else io.stdout.write(JSON.stringify(r) + '\n');
     if (r.breach) {
       if (live) io.stderr.write(`zombie-audit: ${r.breach}\n`);
+      await stream?.close();
       return EXIT.FINDINGS;
     }
-    if (o.count !== undefined && n >= o.count) return EXIT.OK;
-    if (o.durationMs !== undefined && Date.now() - started + o.intervalMs > o.durationMs) return EXIT.OK;
-    await new Promise((res) => setTimeout(res, Math.max(0, o.intervalMs - (Date.now() - tick))));
+    if ((o.count !== undefined && n >= o.count) || (o.durationMs !== undefined && Date.now() - started + o.intervalMs > o.durationMs)) {
+      await stream?.close();
+      return EXIT.OK;
+    }
+    // the stream paces itself; exec samples wait for the next tick
+    if (!stream) await new Promise((res) => setTimeout(res, Math.max(0, o.intervalMs - (Date.now() - tick))));
   }
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new ZaError('ENGINE_TIMEOUT', `no snapshot from the watch helper for ${ms / 1000} s`)), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
+  });
+}
 
 function emitEvent(io: IO, o: WatchOptions, live: boolean, msg: string): void {
   if (o.json || !live) io.stdout.write(JSON.stringify({ t: new Date().toISOString(), event: msg }) + '\n');

@@ -30,6 +30,30 @@ function jsonForm(content: string): string[] | undefined {
   }
 }
 
+/** Build-time substitution as docker does it: ${VAR}, ${VAR:-default}, ${VAR:+alt}, $VAR. */
+export function substitute(text: string, vars: Map<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced, op, word, bare) => {
+    const name = braced ?? bare;
+    const v = vars.get(name);
+    if (op === '-') return v ? v : word;
+    if (op === '+') return v ? word : '';
+    return v ?? all;
+  });
+}
+
+/** ENV K=V K2="V 2" or ENV K V; ARG K[=default]. */
+function assignments(content: string, legacy: boolean): Array<[string, string]> {
+  if (legacy && !/^\s*[A-Za-z_][A-Za-z0-9_]*=/.test(content)) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$/.exec(content);
+    return m ? [[m[1], m[2].trim()]] : [];
+  }
+  const out: Array<[string, string]> = [];
+  for (const m of content.matchAll(/([A-Za-z_][A-Za-z0-9_]*)(?:=("(?:[^"\\]|\\.)*"|'[^']*'|\S*))?/g)) {
+    out.push([m[1], (m[2] ?? '').replace(/^"(.*)"$/s, '$1').replace(/^'(.*)'$/s, '$1')]);
+  }
+  return out;
+}
+
 export function parsePragmas(text: string, prefix = '#'): { ignores: Map<number, Set<string>>; fileIgnores: Set<string> } {
   const ignores = new Map<number, Set<string>>();
   const fileIgnores = new Set<string>();
@@ -78,12 +102,21 @@ export async function parseDockerfile(path: string, opts: { target?: string; con
     script: async () => undefined,
   };
   const copies: Array<{ srcs: string[]; dest: string; line: number }> = [];
+  const vars = new Map<string, string>();
+  const globals = new Map<string, string>();
+  let workdir = '/';
   for (const ins of df.getInstructions()) {
     const line = ins.getRange().start.line;
-    if (!inChain(line)) continue;
     const kw = ins.getKeyword();
+    const raw = (ins as unknown as { getArgumentsContent(): string | null }).getArgumentsContent() ?? '';
+    if (kw === 'ARG' && line < stageStart[0]) { for (const [k, v] of assignments(raw, false)) globals.set(k, v); continue; }
+    if (!inChain(line)) continue;
     const at = { file, line: line + 1 };
-    const content = (ins as unknown as { getArgumentsContent(): string | null }).getArgumentsContent() ?? '';
+    // ENV and ARG values, and WORKDIR, as docker substitutes them (not in CMD/ENTRYPOINT)
+    const content = ['COPY', 'ADD', 'WORKDIR', 'STOPSIGNAL', 'ENV', 'ARG'].includes(kw) ? substitute(raw, vars) : raw;
+    if (kw === 'ARG') { for (const [k, v] of assignments(content, false)) if (!vars.has(k)) vars.set(k, v || globals.get(k) || ''); continue; }
+    if (kw === 'ENV') { for (const [k, v] of assignments(content, true)) vars.set(k, v); continue; }
+    if (kw === 'WORKDIR') { workdir = content.trim().startsWith('/') ? content.trim() : join(workdir, content.trim()); continue; }
     const form = (): Form => {
       const argv = jsonForm(content);
       return argv ? { argv, at } : { shell: content, at };
@@ -95,17 +128,20 @@ export async function parseDockerfile(path: string, opts: { target?: string; con
     else if (kw === 'RUN' && INIT_PACKAGE.test(content) && /\b(apt-get|apt|apk|yum|dnf|microdnf|zypper)\b.*\binstall\b|\bcurl\b|\bwget\b/.test(content)) {
       spec.initInstalled = { name: INIT_PACKAGE.exec(content)![1], at };
     } else if (kw === 'COPY' || kw === 'ADD') {
-      const args = ins.getArguments().map((a) => a.getValue()).filter((a) => !a.startsWith('--'));
+      const args = content.trim().split(/\s+/).filter((a) => !a.startsWith('--'));
       const argv = jsonForm(content);
       const parts = argv ?? args;
       if (parts.length >= 2) {
-        copies.push({ srcs: parts.slice(0, -1), dest: parts[parts.length - 1], line: line + 1 });
+        const dest = parts[parts.length - 1];
+        copies.push({ srcs: parts.slice(0, -1), dest: dest.startsWith('/') ? dest : join(workdir, dest) + (dest.endsWith('/') || dest === '.' ? '/' : ''), line: line + 1 });
         const init = parts.slice(0, -1).map((p) => INIT_PACKAGE.exec(p)?.[1] ?? (/za-shim/.test(p) ? 'za-shim' : undefined)).find(Boolean);
         if (init) spec.initInstalled = { name: init, at };
       }
     }
   }
-  spec.script = async (p: string): Promise<ScriptSource | undefined> => {
+  const finalWorkdir = workdir;
+  spec.script = async (p0: string): Promise<ScriptSource | undefined> => {
+    const p = p0.startsWith('./') || (p0.includes('/') && !p0.startsWith('/')) ? join(finalWorkdir, p0) : p0;
     const base = p.slice(p.lastIndexOf('/') + 1);
     for (const c of [...copies].reverse()) {
       for (const src of c.srcs) {

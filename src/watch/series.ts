@@ -74,7 +74,8 @@ export function analyzeSeries(samples: readonly Sample[], windowMs = 60_000): An
     : last.pidMax !== undefined ? { value: last.pidMax, source: 'kernel.pid_max' as const } : undefined;
   // a PID is used per zombie: the PID count grows at the zombie rate
   const used = last.pidsCurrent ?? last.processes;
-  const msToLimit = limit && perMinute > 0.01 ? Math.max(0, ((limit.value - used) / perMinute) * 60_000) : undefined;
+  // at the limit already: fork fails now, whatever the rate
+  const msToLimit = limit && used >= limit.value ? 0 : limit && perMinute > 0.01 ? Math.max(0, ((limit.value - used) / perMinute) * 60_000) : undefined;
   return { zombies: last.zombies, perMinute, parents, limit, msToLimit, events: [] };
 }
 

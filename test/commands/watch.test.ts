@@ -29,7 +29,7 @@ test('a leak of one zombie per 200 ms: rate 300/min within 15%, projection to pi
 test('a stable count shows a flat rate and no projection', async () => {
   const c = await start(run, { image: 'zombie-audit-fixture/leaky-pid1' });
   await sleep(500);
-  const r = za(['watch', c, '--interval', '0.3', '--count', '5']);
+  const r = za(['watch', c, '--interval', '0.3', '--count', '5', '--collector', 'exec']);
   const last = r.lines.at(-1);
   assert.equal(last.zombies, 5);
   assert.ok(Math.abs(last.perMinute) < 1, String(last.perMinute));
@@ -72,4 +72,23 @@ test('the container stopping mid-watch ends it cleanly (exit 2); --follow picks 
   await engine.request('POST', `/containers/${c}/start`);
   assert.equal(await fexit, 0);
   assert.match(fout, /following .* again/);
+});
+
+test('watch --all: one helper for the host, a series per container', async () => {
+  const own = runId('watch-all');
+  try {
+    const leak = await start(own, { image: 'zombie-audit-fixture/steady-leak' });
+    const stable = await start(own, { image: 'zombie-audit-fixture/leaky-pid1' });
+    await sleep(400);
+    const r = za(['watch', '--all', '--filter', `label=zombie-audit.test=${own}`, '--interval', '0.5', '--count', '8']);
+    assert.equal(r.code, 0, r.err);
+    const last = r.lines.at(-1);
+    assert.deepEqual(last.containers.map((c: { container: string }) => c.container), [leak, stable], 'the leaking one first');
+    assert.ok(Math.abs(last.containers[0].perMinute - 300) < 45, String(last.containers[0].perMinute));
+    assert.equal(last.containers[1].zombies, 5);
+    assert.ok(Math.abs(last.containers[1].perMinute) < 1);
+    assert.equal(za(['watch', '--all', stable]).code, 2);
+  } finally {
+    await removeAll(own);
+  }
 });

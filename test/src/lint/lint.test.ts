@@ -66,3 +66,17 @@ test('kubernetes: grace 0, shareProcessNamespace with tini, sh -c in a sidecar, 
   assert.deepEqual(fs.filter((f) => f.severity !== 'info').map((f) => [f.id, f.location!.line]), [['ZL202', 8], ['ZL203', 9], ['ZL102', 16]]);
   assert.ok(fs.some((f) => f.id === 'ZL105' && f.location!.line === 31), 'the CronJob container is read');
 });
+
+test('ARG and ENV substitution in COPY and WORKDIR; a relative ENTRYPOINT resolved against WORKDIR', async () => {
+  const fs = await lint('args-workdir/Dockerfile');
+  const f = fs.find((x) => x.id === 'ZL103');
+  assert.ok(f, JSON.stringify(fs));
+  assert.match(f.location!.file!, /args-workdir\/run\.sh$/);
+  assert.equal(f.location!.line, 3);
+});
+
+test('substitute: ${VAR}, ${VAR:-default}, ${VAR:+alt}, $VAR; unknown ones stay', async () => {
+  const { substitute } = await import('../../../src/lint/dockerfile.js');
+  const v = new Map([['A', '1'], ['E', '']]);
+  assert.equal(substitute('${A}/$A/${B:-x}/${E:-y}/${A:+z}/${B:+w}/$B', v), '1/1/x/y/z//$B');
+});

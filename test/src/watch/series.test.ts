@@ -49,3 +49,8 @@ test('durations, sparklines, --duration', () => {
   assert.equal(parseDuration('90'), 90_000);
   assert.throws(() => parseDuration('soon'));
 });
+
+test('at the limit already: the projection is 0 (reached), even with a flat count', () => {
+  const a = analyzeSeries([0, 1, 2].map((i) => s(i * 1000, [[1, 'app', 398]], { pidsMax: 400 })));
+  assert.equal(a.msToLimit, 0);
+});
