@@ -69,7 +69,7 @@ test('refuses where an init is already PID 1, and says what to do', async () => 
   const r = za(['fix', t]);
   assert.equal(r.code, 2);
   assert.match(r.err, /already has an init as PID 1 \(tini\)/);
-  assert.match(r.err, /held by pid 7 \(app\)/);
+  assert.match(r.err, /held by pid \d+ \(app\)/);
 });
 
 test('--recreate: same name, config, volumes (anonymous too), restart policy, labels; data intact; PID 1 the shim', async () => {
