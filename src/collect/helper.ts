@@ -53,6 +53,11 @@ export async function ensureHelperImage(engine: Engine): Promise<string> {
   if (res.status >= 300 || /"error"/.test(text)) {
     throw new ZaError('ENGINE_API', `could not import the helper image: ${text.slice(0, 300)}`);
   }
+  // older versions of our own helper image (from an earlier za-proc) are no use any more
+  const old = await engine.json<Array<{ Id: string; RepoTags?: string[] | null }>>('GET', '/images/json', { query: { filters: JSON.stringify({ reference: [HELPER_REPO] }) } }).catch(() => []);
+  for (const img of old) {
+    for (const t of img.RepoTags ?? []) if (t !== ref) await engine.request('DELETE', `/images/${encodeURIComponent(t)}`).catch(() => undefined);
+  }
   return ref;
 }
 
