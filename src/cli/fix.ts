@@ -1,5 +1,5 @@
 import { runCleanup } from '../cleanup.js';
-import { fixContainer, type FixReport } from '../fix/fix.js';
+import { fixContainer, type FixOptions, type FixReport } from '../fix/fix.js';
 import type { InitChoice } from '../fix/dockerfile.js';
 import { toJSON } from '../render/json.js';
 import { makeStyle, wantColor } from '../render/style.js';
@@ -25,22 +25,13 @@ export const FIX_FLAGS = {
   ...ENGINE_FLAGS,
 } as const satisfies Record<string, FlagSpec>;
 
-export interface FixCliOptions extends EngineOptions {
+/** The engine's fix options (src/fix/fix.ts) plus what the command line adds. */
+export interface FixCliOptions extends EngineOptions, Omit<FixOptions, 'progress' | 'failAt'> {
   container: string;
   dockerfile?: string;
   write: boolean;
   init: InitChoice;
   target?: string;
-  strategy: 'shim' | 'docker-init';
-  tag?: string;
-  recreate: boolean;
-  commitChanges: boolean;
-  keepOld: boolean;
-  dryRun: boolean;
-  probe: boolean;
-  shimArgs: string[];
-  settleMs: number;
-  graceSeconds?: number;
 }
 
 export function toFixOptions(flags: Record<string, unknown>, args: string[], env: NodeJS.ProcessEnv = process.env): FixCliOptions {
