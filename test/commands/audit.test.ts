@@ -121,3 +121,10 @@ test('--all: one summary, exit 1 with findings', () => {
   assert.match(t.out, /containers audited/);
   assert.ok(t.out.includes(leaky));
 });
+
+test('permission denied on the engine socket: exit 2 and how to fix it', { skip: process.getuid?.() !== 0 ? 'needs root to run the CLI as another user' : false }, () => {
+  const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, BIN, 'some-container'], { encoding: 'utf8', env: { ...process.env, HOME: '/tmp' } });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /permission denied on unix:\/\/\/var\/run\/docker.sock/);
+  assert.match(r.stderr, /hint: add your user to the docker group/);
+});
