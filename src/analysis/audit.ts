@@ -1,6 +1,5 @@
 import type { Finding } from '../findings/model.js';
 import type { Proc, Snapshot } from '../proc/snapshot.js';
-import { STATE_NAMES } from '../proc/stat.js';
 import { hasSignal } from '../proc/status.js';
 import { kindOf, knownInit, label, type ProcKind } from './identify.js';
 import { disposition, signalName, signalNumber, type Disposition, type SignalVerdict } from './signals.js';
@@ -201,7 +200,7 @@ function stopVerdict(snap: Snapshot, pid1: Proc, info: ContainerInfo, forwards: 
   return { signal: sigName, timeoutSeconds: timeout, outcome: 'unknown', summary: `what PID 1 does with ${sigName} is not readable` };
 }
 
-function headroom(snap: Snapshot, info: ContainerInfo, live: number): AuditReport['pids'] {
+function headroom(snap: Snapshot, info: ContainerInfo): AuditReport['pids'] {
   if (snap.pids) {
     // pids.current counted the collector's own shell while it read the file
     const current = Math.max(snap.procs.size, snap.pids.current - (snap.selfPid !== undefined ? 1 : 0));
@@ -213,7 +212,6 @@ function headroom(snap: Snapshot, info: ContainerInfo, live: number): AuditRepor
   if (info.pidsLimit && info.pidsLimit > 0) {
     return { max: info.pidsLimit, current, headroom: info.pidsLimit - current, source: 'HostConfig.PidsLimit' };
   }
-  void live;
   return { current, source: `no PID limit set: kernel.pid_max ${snap.pidMax ?? '?'} applies` };
 }
 
@@ -244,7 +242,7 @@ export function analyze(snap: Snapshot, info: ContainerInfo, method: Method): Au
   const groups = groupZombies(zombies);
   const live = snap.procs.size - zombies.length;
   const stop = stopVerdict(snap, pid1, info, forwards, pid1Name);
-  const pids = headroom(snap, info, live);
+  const pids = headroom(snap, info);
   const zOfPid1 = groups.find((g) => g.ppid === 1)?.count ?? 0;
   const report: AuditReport = {
     schema: 'zombie-audit/audit@1',
@@ -340,4 +338,3 @@ export function findingsFor(r: AuditReport, pid1: Proc, snap: Snapshot): Finding
   return out;
 }
 
-export { STATE_NAMES };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { atOrAbove, SEVERITY_RANK, type Severity } from '../findings/model.js';
+import { atOrAbove, type Severity } from '../findings/model.js';
 import { lintPaths, loadConfig } from '../lint/lint.js';
 import type { RunSpec } from '../lint/spec.js';
 import { toJSON } from '../render/json.js';
@@ -53,8 +53,7 @@ export async function runLint(flags: Record<string, unknown>, paths: string[], i
     for (const f of result.findings) {
       io.stdout.write(`${s.bold(`${f.location?.file ?? '?'}:${f.location?.line ?? 1}`)} ${s.sev(f.severity)} ${s.bold(f.id)} ${f.message}\n  ${s.green('fix:')} ${f.fix}\n`);
     }
-    const worst = result.findings.reduce((w, f) => Math.max(w, SEVERITY_RANK[f.severity]), 0);
-    io.stdout.write(result.findings.length === 0 ? s.green(`${result.files.length} file(s): no findings\n`) : s.dim(`${result.files.length} file(s), ${result.findings.length} finding(s)${worst ? '' : ''}; docs: docs/findings/<id>.md\n`));
+    io.stdout.write(result.findings.length === 0 ? s.green(`${result.files.length} file(s): no findings\n`) : s.dim(`${result.files.length} file(s), ${result.findings.length} finding(s); docs: docs/findings/<id>.md\n`));
   }
   return atOrAbove(result.findings, failOn).length > 0 ? 1 : 0;
 }

@@ -48,13 +48,12 @@ export async function patchDockerfile(path: string, o: { init: InitChoice; targe
 
   // 1. exec form where it keeps the meaning
   let epArgv = d.spec.entrypoint?.argv;
-  let cmdArgv = d.spec.cmd?.argv;
   for (const [kw, form] of [['ENTRYPOINT', d.spec.entrypoint], ['CMD', d.spec.cmd]] as const) {
     if (!form || form.shell === undefined || form.at.file !== d.spec.what) continue;
     const argv = await plainArgv(form.shell);
     if (argv) {
       replace.set(form.at.line, [`${kw} ${json(argv)}`]);
-      if (kw === 'ENTRYPOINT') epArgv = argv; else cmdArgv = argv;
+      if (kw === 'ENTRYPOINT') epArgv = argv;
       notes.push(`line ${form.at.line}: ${kw} in exec form (one simple command: the same meaning)`);
     } else {
       notes.push(`line ${form.at.line}: ${kw} keeps the shell form: it uses shell features or several commands; the init in front forwards signals to the shell, so end it with exec or move it into a script that does`);
@@ -103,7 +102,6 @@ export async function patchDockerfile(path: string, o: { init: InitChoice; targe
       if (ep && ep.at.file === d.spec.what) notes.push('the ENTRYPOINT was inherited and is kept');
     }
   }
-  void cmdArgv;
   // apply, last line first
   const out = [...lines];
   for (const start of [...replace.keys()].sort((a, b) => b - a)) {

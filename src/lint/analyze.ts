@@ -18,11 +18,15 @@ export interface Pid1Facts {
   script?: { source: ScriptSource; facts: ScriptFacts };
 }
 
+/** init flags that take a value: tini -p SIG / -e CODE, dumb-init -r FROM:TO, za-shim -k/-t/-m/-r */
+const INIT_FLAGS_WITH_VALUE = new Set(['-p', '-e', '-r', '-k', '-t', '-m']);
+
+/** The command an init runs: after `--`, or after its flags. */
 function skipInit(argv: string[]): string[] {
   const dd = argv.indexOf('--');
   if (dd >= 0) return argv.slice(dd + 1);
   let i = 1;
-  while (i < argv.length && argv[i].startsWith('-')) i += /^-(s|g|v+|w|p|c|r|e|l)$/.test(argv[i]) && !/^-[pre]$/.test(argv[i]) ? 1 : 2;
+  while (i < argv.length && argv[i].startsWith('-')) i += INIT_FLAGS_WITH_VALUE.has(argv[i]) ? 2 : 1;
   return argv.slice(i);
 }
 

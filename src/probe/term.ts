@@ -1,5 +1,5 @@
 import type { AuditReport } from '../analysis/audit.js';
-import { signalName, signalNumber, waitsForSignals } from '../analysis/signals.js';
+import { disposition, signalName, signalNumber } from '../analysis/signals.js';
 import type { InspectJSON } from '../collect/collect.js';
 import { runHelper } from '../collect/helper.js';
 import type { Engine } from '../engine/client.js';
@@ -33,17 +33,14 @@ export interface TermResult {
 }
 
 /**
- * Whether /proc proves `sig` is dropped by PID 1 (so sending it to the live container is
- * harmless): no handler, not blocked, not ignored-but-known-init, not sleeping in sigtimedwait
- * or on a signalfd, not a known init, and not started with --init.
+ * Whether /proc proves PID 1 drops (or ignores) `sig`, so sending it to the live container is
+ * harmless: the audit's own disposition rule, counting nothing as an init's forwarding, and
+ * never for a known init or a container started with --init.
  */
 export function provablyDropped(report: AuditReport, pid1: Proc, sig: number, inspect: InspectJSON): boolean {
   if (report.pid1.kind === 'init' || inspect.HostConfig.Init) return false;
-  if (waitsForSignals(pid1)) return false;
-  const st = pid1.status;
-  if (!st) return false;
-  const bit = 1n << BigInt(sig - 1);
-  return (st.sigCgt & bit) === 0n && (st.sigBlk & bit) === 0n;
+  const d = disposition(pid1, sig, { pid1: true, forwards: false }).disposition;
+  return d === 'dropped' || d === 'ignored';
 }
 
 /** Send `sig` to the live PID 1 that /proc proved drops it, and confirm it is still running. */
@@ -198,14 +195,10 @@ export async function stopTest(engine: Engine, target: InspectJSON, sig: number,
     }
     const { procs, helper, initMainChild } = await opts.procsBefore(id);
     const watcher = startWatcher(engine, id, helper, sig, (grace + 60) * 1000);
-    let t0 = Date.now();
-    if (!(await watcher.signalled)) {
-      // the watcher could not signal PID 1 (another user?): send it the way docker kill does
-      t0 = Date.now();
-      await engine.json('POST', `/containers/${id}/kill`, { query: { signal: name } });
-    } else {
-      t0 = Date.now();
-    }
+    const signalled = await watcher.signalled;
+    const t0 = Date.now();
+    // the watcher could not signal PID 1 (another user?): send it the way docker kill does
+    if (!signalled) await engine.json('POST', `/containers/${id}/kill`, { query: { signal: name } });
     const waited = await engine.request('POST', `/containers/${id}/wait`, { timeoutMs: grace * 1000 }).then(() => true, () => false);
     let seconds = (Date.now() - t0) / 1000;
     const info = (): TermResult['sandbox'] => sandbox && { name: sandbox.name, replacedMounts: sandbox.replacedMounts };

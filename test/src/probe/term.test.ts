@@ -28,3 +28,23 @@ test('no sample after the signal: unknown; zombies in the last sample are counte
   assert.ok(r.children.every((c) => c.fate === 'unknown'));
   assert.equal(r.zombiesAtEnd, 1);
 });
+
+test('provablyDropped: only where /proc proves PID 1 drops or ignores the signal, never for an init', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parseSnapshot } = await import('../../../src/proc/snapshot.js');
+  const { analyze } = await import('../../../src/analysis/audit.js');
+  const { provablyDropped } = await import('../../../src/probe/term.js');
+  const FIX = new URL('../../../../test/fixtures/proc/', import.meta.url);
+  const check = (f: string, sig: number, init = false) => {
+    const snap = parseSnapshot(readFileSync(new URL(f, FIX), 'latin1'));
+    const r = analyze(snap, { id: 'x', name: f, image: 'i' }, 'exec');
+    return provablyDropped(r, snap.procs.get(1)!, sig, { HostConfig: { Init: init } } as never);
+  };
+  assert.equal(check('no-term.txt', 15), true);
+  assert.equal(check('no-term.txt', 15, true), false, 'started with --init');
+  assert.equal(check('healthy.txt', 15), false, 'a TERM handler');
+  assert.equal(check('healthy.txt', 2), true, 'no INT handler');
+  assert.equal(check('shell-pid1.txt', 2), false, 'the shell catches INT');
+  assert.equal(check('shell-pid1.txt', 3), true, 'the shell ignores QUIT');
+  for (const f of ['tini.txt', 'dumb-init.txt', 'catatonit.txt']) assert.equal(check(f, 15), false, f);
+});
