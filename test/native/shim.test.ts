@@ -132,15 +132,15 @@ async function procs(id: string): Promise<Array<{ pid: number; ppid: number; nam
 }
 
 test('not PID 1: a subreaper that adopts and reaps the orphans of its subtree', async () => {
-  // tini is PID 1; the shim runs under it; the child makes an orphan (sleep 0.5) whose parent exits
-  const id = await shim([], ['sh', '-c', '(sleep 0.5 &); echo up; exec sleep 100000'], { entry: ['/sbin/tini', '--', `/za/${base}`, '-v', '--'] });
+  // tini is PID 1; the shim runs under it; the child makes an orphan (sleep 3) whose parent exits
+  const id = await shim([], ['sh', '-c', '(sleep 3 &); echo up; exec sleep 100000'], { entry: ['/sbin/tini', '--', `/za/${base}`, '-v', '--'] });
   assert.ok(await ready(id, 'up'));
   const ps = await procs(id);
   const me = ps.find((p) => p.name === base.slice(0, 15))!;
   assert.ok(me.pid > 1 && me.ppid === 1);
   const adopted = ps.filter((p) => p.name === 'sleep' && p.ppid === me.pid);
   assert.equal(adopted.length, 2, `the orphan and the child both have the shim as parent: ${JSON.stringify(ps)}`);
-  assert.ok(await until(async () => !(await procs(id)).some((p) => p.state === 'Z') && (await procs(id)).filter((p) => p.name === 'sleep').length === 1, 3000), 'the orphan was reaped');
+  assert.ok(await until(async () => !(await procs(id)).some((p) => p.state === 'Z') && (await procs(id)).filter((p) => p.name === 'sleep').length === 1, 8000), 'the orphan was reaped');
   assert.match(await logs(id), /\(subreaper\)[\s\S]*reaped \d+/);
 });
 
