@@ -156,7 +156,7 @@ static const char USAGE[] =
   "  -r FROM:TO  forward signal FROM as TO (TO 0: do not forward), up to 16 times\n"
   "  -p SIG      get SIG (and forward it) when the shim's parent dies\n"
   "  -w          warn on stderr whenever it reaps a zombie\n"
-  "  -v          say what it does on stderr; -vv more (env TINI_VERBOSITY=0-3)\n"
+  "  -v          say what it does on stderr (repeatable as in tini; env TINI_VERBOSITY=0-3)\n"
   "  -s, -c      accepted for tini/dumb-init compatibility (always a subreaper; one child)\n"
   "  -P          pause mode: no command, reap orphans, exit 0 on TERM or INT\n"
   "  -h          this help;  -l  license;  -V, --version  the version\n";
@@ -179,6 +179,8 @@ static int parse_args(int argc, char **argv) {
     if (!strcmp(a, "--version")) a = "-V";
     if (!strcmp(a, "--help")) a = "-h";
     if (!strcmp(a, "--single-child")) a = "-c";
+    if (!strcmp(a, "--verbose")) a = "-v";
+    if (!strcmp(a, "--rewrite")) a = "-r";
     if (!a[1]) usage();
     /* flags without a value, combinable: -vv, -gw */
     if (strchr("gvwsclLhVP", a[1])) {
@@ -199,8 +201,9 @@ static int parse_args(int argc, char **argv) {
       }
       continue;
     }
-    if (a[2] || i + 1 >= argc) usage();
-    const char *v = argv[++i];
+    /* a flag with a value: "-e 3" or "-e3" */
+    if (!a[2] && i + 1 >= argc) usage();
+    const char *v = a[2] ? a + 2 : argv[++i];
     switch (a[1]) {
     case 'k': if ((kill_after_ms = parse_seconds(v)) < 0) usage(); break;
     case 't': if ((grace_ms = parse_seconds(v)) < 0) usage(); break;
@@ -243,6 +246,8 @@ static void rewrite_listen_pid(void) {
 }
 
 static pid_t spawn(char **cmd, const sigset_t *parent_mask) {
+  /* the terminal goes to the child only if the shim has it (not when started in the background) */
+  int fg = tcgetpgrp(STDIN_FILENO) == getpgrp();
   pid_t pid = fork();
   if (pid < 0) fail("fork");
   if (pid > 0) {
@@ -253,7 +258,7 @@ static pid_t spawn(char **cmd, const sigset_t *parent_mask) {
    * the child's group only (once), and the shim forwards only what is sent to it. All signals
    * are still blocked here, so tcsetpgrp from the background raises no SIGTTOU. */
   setpgid(0, 0);
-  tcsetpgrp(STDIN_FILENO, getpid()); /* ENOTTY without a terminal: nothing to do */
+  if (fg) tcsetpgrp(STDIN_FILENO, getpid());
   rewrite_listen_pid();
   if (sigprocmask(SIG_SETMASK, parent_mask, NULL) != 0) fail("sigprocmask");
   execvp(cmd[0], cmd);

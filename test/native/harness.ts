@@ -91,7 +91,15 @@ export async function procs(id: string): Promise<Proc[]> {
  * `docker run -it` under a real pseudo-terminal (python3's pty on the host, the engine's CLI):
  * wait for `waitFor` in the output, send `keys`, wait `settleMs`, return the whole output.
  */
-export async function ptyRun(label: string, dockerArgs: string[], waitFor: string, keys: string, settleMs: number): Promise<string> {
+let ptyQueue: Promise<unknown> = Promise.resolve();
+export function ptyRun(label: string, dockerArgs: string[], waitFor: string, keys: string, settleMs: number): Promise<string> {
+  // one at a time: several `docker run -it` at once on a loaded machine starve each other
+  const next = ptyQueue.then(() => ptyRunNow(label, dockerArgs, waitFor, keys, settleMs));
+  ptyQueue = next.catch(() => undefined);
+  return next;
+}
+
+async function ptyRunNow(label: string, dockerArgs: string[], waitFor: string, keys: string, settleMs: number): Promise<string> {
   const argv = ['-c', 'import pty,sys; pty.spawn(sys.argv[1:])', 'docker', 'run', '--rm', '-it', '--network', 'none', '--label', `${RUN_LABEL}=${label}`,
     '-v', `${dirname(SHIM)}:/za:ro`, ...dockerArgs];
   const p = spawn('python3', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -99,7 +107,7 @@ export async function ptyRun(label: string, dockerArgs: string[], waitFor: strin
   p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
   p.stderr.on('data', (b: Buffer) => { out += b.toString(); });
   try {
-    const seen = await until(async () => out.includes(waitFor), 30_000);
+    const seen = await until(async () => out.includes(waitFor), 60_000);
     if (!seen) throw new Error(`never saw ${waitFor}: ${out}`);
     await sleep(300);
     p.stdin.write(keys);

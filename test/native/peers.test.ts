@@ -129,7 +129,7 @@ test('fault-numbered signals sent with docker kill reach the child (dumb-init fo
     const ids = await Promise.all(sigs.map(() => run(label, withArgs(i), ['sleep', '1000'])));
     await Promise.all(ids.map(childUp));
     await Promise.all(sigs.map(([s], k) => kill(ids[k], `SIG${s}`)));
-    const codes = await Promise.all(ids.map((id) => waitExit(id, 5000)));
+    const codes = await Promise.all(ids.map((id) => waitExit(id, 15_000)));
     if (codes.every((c, k) => c === 128 + sigs[k][1])) return true;
     if (codes.every((c) => c === null)) return false; // all dropped: the containers still run
     throw new Error(`mixed: ${codes.join(',')}`);
