@@ -14,7 +14,7 @@ build() { # build SRC for TAG with the compiler command in the remaining argumen
   local src=$1 t=$2; shift 2
   local out="bin/$src-$t"
   if [ ! -f "$out" ] || [ "$src.c" -nt "$out" ] || [ "$0" -nt "$out" ]; then
-    "$@" "${CFLAGS[@]}" -o "$out" "$src.c"
+    "$@" "${CFLAGS[@]}" -DSRC_ID="\"$(sha256sum "$src.c" | cut -c1-7)\"" -o "$out" "$src.c"
     echo "native: built $out ($(stat -c %s "$out") bytes, $1)" >&2
   fi
 }
