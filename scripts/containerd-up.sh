@@ -30,7 +30,7 @@ if [ "$down" = 1 ]; then
   # the shims of tasks still running were started by it; they exit with their tasks
   umount -R "$dir/state" 2>/dev/null || true
   umount -R "$dir/root" 2>/dev/null || true
-  rm -rf "$dir"
+  rm -rf "$dir" "$dir.lock"
   exit 0
 fi
 
@@ -50,6 +50,11 @@ if ! command -v containerd >/dev/null 2>&1 || ! command -v ctr >/dev/null 2>&1 |
 fi
 
 answers() { timeout 5 ctr -a "$sock" version >/dev/null 2>&1; }
+
+# two test files starting it at once: one starts, the other waits and reuses it
+mkdir -p "$(dirname "$dir")"
+exec 9>"$dir.lock"
+flock 9
 
 if [ -S "$sock" ] && answers; then
   echo "$sock"

@@ -41,7 +41,7 @@ export function isSandbox(labels: Record<string, string>, image: string, annotat
   if (labels[K8S.criKind] === 'sandbox' || annotations[K8S.criType] === 'sandbox') return true;
   if (labels[K8S.criKind] === 'container' || annotations[K8S.criType] === 'container') return false;
   // registry.k8s.io/pause:3.9, k8s.gcr.io/pause, .../pause-amd64:3.1
-  return /(^|\/)pause(-[a-z0-9]+)?(:[^/]*)?(@sha256:[0-9a-f]+)?$/.test(image);
+  return /(^|\/)pause(-(amd64|arm64|arm|386|ppc64le|s390x))?(:[^/]*)?(@sha256:[0-9a-f]+)?$/.test(image);
 }
 
 /** The stop grace and where it comes from. */
