@@ -51,10 +51,13 @@ export function forContainerd(r: AuditReport, c: ContainerSummary): ContainerdAu
   const { stopper, note } = graceText(c);
   const reword = (t: string): string => t.replace(/docker stop/g, stopper);
   const summary = `${reword(r.stop.summary)} (${note})`;
+  // a pod has no `docker run --init` or `docker run -it`: the same advice in its own words
+  const k8s = (t: string): string => t.replace(/`docker run --init`, /g, '').replace(/`docker run -it`/g, '`kubectl attach -it`');
   const findings = r.findings.map((f) => ({
     ...f,
-    message: f.message === r.stop.summary ? summary : reword(f.message),
+    message: f.message === r.stop.summary ? summary : k8s(reword(f.message)),
     evidence: f.evidence.map((e) => (/^stop timeout \d+ s$/.test(e) ? `stop grace ${c.stopTimeoutSeconds} s: ${note}` : e)),
+    ...(f.fix ? { fix: k8s(f.fix) } : {}),
   }));
   return {
     ...r,

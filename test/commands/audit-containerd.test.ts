@@ -72,6 +72,7 @@ test('the human report names the pod and says who stops it; a shell-less contain
   assert.match(r.out, /^Container payments\/api-7d9c\/app \(docker\.io\/zombie-audit-fixture\/leaky-pid1:latest, app-1\)/);
   assert.match(r.out, /6 zombies/);
   assert.match(r.out, /ZA101/);
+  assert.doesNotMatch(r.out, /docker stop|docker run --init|docker run -it/, 'a pod is stopped by the kubelet and has no docker run');
   const side = za(['payments/api-7d9c/log', '--runtime', 'containerd', '--json']);
   assert.equal(side.code, 1, side.err);
   const j = JSON.parse(side.out);
