@@ -94,3 +94,40 @@ export function containerText(host: string, hostPid: number, name: string): Narr
 function fail(code: ConstructorParameters<typeof ZaError>[0], msg: string, hint: string): never {
   throw new ZaError(code, msg, hint);
 }
+
+/**
+ * Make one orphan in the PID namespace of a task and watch whether its PID 1 reaps it: the
+ * project's `za-proc --orphan MS` run in the task's PID and mount namespaces by nsenter (argv
+ * only). The binary is handed over as an open file (fd 3, run as /proc/self/fd/3), so it need
+ * not exist in the image: shell-less images included. Returns its raw output (the orphan
+ * probe's lines, parsed by probe/orphan.ts). The orphan is the probe's grandchild; where PID 1
+ * never reaps, it stays a zombie until the container restarts.
+ */
+export async function orphanInNamespace(hostPid: number, timeoutMs: number): Promise<string> {
+  const bin = zaProcPath();
+  if (!existsSync(bin)) throw new ZaError('NO_SHELL', `the /proc reader za-proc for ${zaProcArch()} is missing (${bin})`, 'build it with `npm run build:native`');
+  const { spawn } = await import('node:child_process');
+  const { openSync, closeSync } = await import('node:fs');
+  const fd = openSync(bin, 'r');
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      const child = spawn('nsenter', [`--target=${hostPid}`, '--pid', '--mount', '--', '/proc/self/fd/3', '--orphan', String(Math.round(timeoutMs))],
+        { stdio: ['ignore', 'pipe', 'pipe', fd], timeout: timeoutMs + 30_000 });
+      let out = '';
+      let err = '';
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => { err += d; });
+      child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT'
+        ? new ZaError('NO_SHELL', 'nsenter is missing on this node', 'install util-linux (it ships nsenter)')
+        : new ZaError('BAD_OUTPUT', `nsenter failed: ${e.message}`)));
+      child.on('close', (code) => {
+        if (code === 0 && /^O /m.test(out)) resolve(out);
+        else if (/Operation not permitted|Permission denied/i.test(err)) {
+          reject(new ZaError('ENGINE_PERMISSION', `cannot enter the namespaces of pid ${hostPid}: ${err.trim().slice(0, 200)}`, 'the orphan probe needs root with CAP_SYS_ADMIN on the node (nsenter)'));
+        } else reject(new ZaError('BAD_OUTPUT', `the orphan probe failed (exit ${code}): ${(err || out).trim().slice(0, 200) || '(nothing)'}`));
+      });
+    });
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 import { ZaError } from '../errors.js';
 import type { ContainerRuntime, ContainerSummary } from '../runtime.js';
 import { ContainerdClient, DEFAULT_ADDRESS, socketPath, type CdContainer, type CdProcess } from './grpc.js';
-import { containerText, readHost } from './host-reader.js';
+import { containerText, orphanInNamespace, readHost } from './host-reader.js';
 import { displayName, isSandbox, K8S, matchRef, nearNames, podNames, stopGrace, type Candidate } from './names.js';
 
 /**
@@ -102,7 +102,13 @@ export function matchesFilters(s: ContainerSummary, filters: readonly string[]):
   return true;
 }
 
-export class ContainerdRuntime implements ContainerRuntime, BatchProcessReader {
+/** Extension of the seam: make an orphan in a container's PID namespace without exec (the zombie probe). */
+export interface OrphanMaker {
+  /** the raw output of `za-proc --orphan` run in the container's PID namespace */
+  makeOrphan(c: ContainerSummary, timeoutMs: number): Promise<string>;
+}
+
+export class ContainerdRuntime implements ContainerRuntime, BatchProcessReader, OrphanMaker {
   readonly kind = 'containerd' as const;
   readonly client: ContainerdClient;
   readonly address: string;
@@ -178,6 +184,12 @@ export class ContainerdRuntime implements ContainerRuntime, BatchProcessReader {
       }
     }
     return out;
+  }
+
+  async makeOrphan(c: ContainerSummary, timeoutMs: number): Promise<string> {
+    const e = stateError(c);
+    if (e) throw e;
+    return orphanInNamespace(c.hostPid!, timeoutMs);
   }
 
   async signal(id: string, signal: string): Promise<void> {
