@@ -6,6 +6,8 @@
 #   scripts/containerd-up.sh [DIR]        start (default DIR: /tmp/zombie-audit-containerd);
 #                                         prints the socket path on stdout
 #   scripts/containerd-up.sh --down [DIR] stop the one this script started and remove DIR
+#   scripts/containerd-up.sh --down-stale stop every test containerd (/tmp/za-cd-*) a crashed
+#                                         test left (for scripts/test.sh, after the tests)
 #
 # Installs Debian's containerd (with runc) when missing (root only).
 set -euo pipefail
@@ -13,12 +15,25 @@ set -euo pipefail
 log() { printf 'containerd-up: %s\n' "$*" >&2; }
 
 down=0
+if [ "${1:-}" = "--down-stale" ]; then
+  for d in /tmp/za-cd-*/; do
+    [ -f "$d/config.toml" ] && "$0" --down "${d%/}"
+  done
+  exit 0
+fi
 if [ "${1:-}" = "--down" ]; then down=1; shift; fi
 dir=${1:-${ZA_CONTAINERD_DIR:-/tmp/zombie-audit-containerd}}
 sock="$dir/containerd.sock"
 pidfile="$dir/containerd.pid"
 
 if [ "$down" = 1 ]; then
+  # what a crashed test left: its tasks (and their shims) and containers, in every namespace
+  if [ -S "$sock" ] && timeout 5 ctr -a "$sock" version >/dev/null 2>&1; then
+    for ns in $(timeout 10 ctr -a "$sock" namespaces ls -q); do
+      for t in $(timeout 10 ctr -a "$sock" -n "$ns" tasks ls -q); do timeout 30 ctr -a "$sock" -n "$ns" tasks delete --force "$t" >/dev/null 2>&1 || true; done
+      for c in $(timeout 10 ctr -a "$sock" -n "$ns" containers ls -q); do timeout 30 ctr -a "$sock" -n "$ns" containers delete "$c" >/dev/null 2>&1 || true; done
+    done
+  fi
   if [ -f "$pidfile" ]; then
     pid=$(cat "$pidfile")
     # only the process this script started: its pid file and its own config on the command line

@@ -22,14 +22,14 @@ export function zaProcPath(): string {
 /**
  * One `za-proc --host` pass over the host's /proc: raw ZA1 text with NSpid and pid-ns lines.
  * A process that exits during the scan can fail za-proc's readdir (issue 10's errno bug):
- * such a read is retried, twice at most.
+ * such a read is retried, four times at most.
  */
 export async function readHost(opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await readHostOnce(opts);
     } catch (e) {
-      if (attempt >= 3 || !(e instanceof ZaError && /readdir/.test(e.message)) || opts.signal?.aborted) throw e;
+      if (attempt >= 5 || !(e instanceof ZaError && /readdir/.test(e.message)) || opts.signal?.aborted) throw e;
     }
   }
 }
