@@ -46,6 +46,9 @@ if [ "$down" = 1 ]; then
   umount -R "$dir/state" 2>/dev/null || true
   umount -R "$dir/root" 2>/dev/null || true
   rm -rf "$dir" "$dir.lock"
+  # the (empty) parent cgroup the tests put their containers under: /<basename of DIR>/<id>
+  name=$(basename "$dir")
+  for cg in /sys/fs/cgroup/*/"$name" /sys/fs/cgroup/"$name"; do [ -d "$cg" ] && rmdir "$cg" 2>/dev/null || true; done
   exit 0
 fi
 

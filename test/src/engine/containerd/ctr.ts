@@ -1,5 +1,6 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -56,7 +57,11 @@ export class TestContainerd {
       if (pod.container) labels.push('--label', `io.kubernetes.container.name=${pod.container}`);
       labels.push('--label', `io.cri-containerd.kind=${pod.sandbox ? 'sandbox' : 'container'}`);
     }
-    await this.ctr(['run', '-d', '--fifo-dir', `${this.dir}/fifo`, ...labels, ...extra, image, id, ...argv]);
+    // runc's state and the cgroup under names of the test's own too: their defaults
+    // (/run/containerd/runc/<namespace>, cgroup /<namespace>/<id>) are shared by every containerd
+    // on the host, and two test files' `app-1` would be one cgroup (killed together)
+    await this.ctr(['run', '-d', '--fifo-dir', `${this.dir}/fifo`, '--runc-root', `${this.dir}/runc`,
+      '--cgroup', `/${basename(this.dir)}/${id}`, ...labels, ...extra, image, id, ...argv]);
     return this.pid(id);
   }
 
