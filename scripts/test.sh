@@ -15,4 +15,6 @@ set -e
 # anything a crashed test left: containers it labelled, helper containers
 left=$(docker ps -aq --filter label=zombie-audit.test; docker ps -aq --filter label=zombie-audit.helper)
 [ -n "$left" ] && docker rm -f $left >/dev/null
+# the standalone containerds (and their tasks) of containerd tests that crashed
+bash scripts/containerd-up.sh --down-stale
 exit $rc

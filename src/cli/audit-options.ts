@@ -1,3 +1,5 @@
+import { RUNTIME_FLAGS, toRuntimeOptions, type RuntimeOptions } from './runtime-flags.js';
+
 /**
  * The audit's flags, declared once: commands/audit.ts turns them into oclif flags, and the
  * fast path in bin/run.js parses them with node:util parseArgs (so `zombie-audit api-1` does
@@ -29,9 +31,10 @@ export const AUDIT_FLAGS = {
     description: 'how to read /proc: exec (a shell in the container), helper (a helper container in its PID namespace; no shell needed), host (one helper in the host PID namespace, for --all); auto picks' },
   concurrency: { type: 'string', default: '8', description: 'containers audited at once with --all' },
   'no-tree': { type: 'boolean', description: 'leave the process tree out of the human report' },
+  ...RUNTIME_FLAGS,
 } as const satisfies Record<string, FlagSpec>;
 
-export interface AuditOptions extends EngineOptions {
+export interface AuditOptions extends EngineOptions, RuntimeOptions {
   containers: string[];
   all: boolean;
   filters: Record<string, string[]>;
@@ -90,5 +93,6 @@ export function toAuditOptions(flags: Record<string, unknown>, containers: strin
     method: oneOf('method', str('method'), AUDIT_FLAGS.method.options),
     concurrency: Math.floor(positiveNumber('concurrency', str('concurrency'))),
     tree: !flags['no-tree'],
+    ...toRuntimeOptions(flags, (m) => new UsageError(m)),
   };
 }

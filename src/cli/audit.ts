@@ -34,6 +34,7 @@ export async function auditOne(engine: Engine, ref: string, method: AuditOptions
 
 /** `zombie-audit <container>...` and `zombie-audit --all`: returns the exit code. */
 export async function runAudit(opts: AuditOptions, io: IO): Promise<number> {
+  if (opts.runtime !== 'docker' && (await import('./runtime-flags.js')).pickRuntime(opts, io.env) === 'containerd') return (await import('./containerd.js')).runContainerdAudit(opts, io);
   const engine = engineFor(opts, io.env);
   try {
     if (opts.all) {

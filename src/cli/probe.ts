@@ -6,6 +6,7 @@ import { makeStyle, wantColor } from '../render/style.js';
 import { ENGINE_FLAGS, positiveNumber, toEngineOptions, UsageError, type EngineOptions, type FlagSpec } from './audit-options.js';
 import { engineFor, exitFor, reportError } from './audit.js';
 import type { IO } from './io.js';
+import { RUNTIME_FLAGS, toRuntimeOptions, type RuntimeOptions } from './runtime-flags.js';
 
 export const PROBE_FLAGS = {
   signal: { type: 'string', multiple: true, description: 'signal(s) to test (TERM, INT, HUP, QUIT, ...); default: the container\'s stop signal. Ctrl-C in docker run -it is INT' },
@@ -17,9 +18,10 @@ export const PROBE_FLAGS = {
   'zombie-timeout': { type: 'string', default: '1', description: 'seconds to watch whether PID 1 reaps the orphan' },
   only: { type: 'string', options: ['zombie', 'term'], description: 'run only the zombie probe or only the TERM probe' },
   ...ENGINE_FLAGS,
+  ...RUNTIME_FLAGS,
 } as const satisfies Record<string, FlagSpec>;
 
-export interface ProbeCliOptions extends EngineOptions {
+export interface ProbeCliOptions extends EngineOptions, RuntimeOptions {
   container: string;
   signals: number[];
   live: boolean;
@@ -46,6 +48,7 @@ export function toProbeOptions(flags: Record<string, unknown>, args: string[], e
     settleMs: positiveNumber('settle', String(flags.settle ?? '1')) * 1000,
     zombieTimeoutMs: positiveNumber('zombie-timeout', String(flags['zombie-timeout'] ?? '1')) * 1000,
     only: flags.only as 'zombie' | 'term' | undefined,
+    ...toRuntimeOptions(flags, (m) => new UsageError(m)),
   };
 }
 
@@ -79,6 +82,7 @@ export async function renderProbeHuman(r: ProbeReport, color: boolean): Promise<
 }
 
 export async function runProbe(o: ProbeCliOptions, io: IO): Promise<number> {
+  if (o.runtime !== 'docker' && (await import('./runtime-flags.js')).pickRuntime(o, io.env) === 'containerd') return (await import('./containerd-probe.js')).runContainerdProbe(o, io);
   const engine = engineFor(o, io.env);
   try {
     const progress = io.stderr.isTTY && !o.json ? (m: string) => io.stderr.write(`${m}\n`) : undefined;

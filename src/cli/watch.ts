@@ -8,6 +8,7 @@ import { analyzeSeries, duration, parentExits, sampleOf, sparkline, type Analysi
 import { ENGINE_FLAGS, positiveNumber, toEngineOptions, UsageError, type EngineOptions, type FlagSpec } from './audit-options.js';
 import { engineFor, reportError } from './audit.js';
 import type { IO } from './io.js';
+import { RUNTIME_FLAGS, toRuntimeOptions, type RuntimeOptions } from './runtime-flags.js';
 
 export const WATCH_FLAGS = {
   all: { type: 'boolean', char: 'a', description: 'watch every running container (one helper in the host PID namespace reads them all each interval)' },
@@ -23,9 +24,10 @@ export const WATCH_FLAGS = {
   json: ENGINE_FLAGS.json,
   host: ENGINE_FLAGS.host,
   timeout: ENGINE_FLAGS.timeout,
+  ...RUNTIME_FLAGS,
 } as const satisfies Record<string, FlagSpec>;
 
-export interface WatchOptions extends EngineOptions {
+export interface WatchOptions extends EngineOptions, RuntimeOptions {
   container: string;
   all: boolean;
   filters: Record<string, string[]>;
@@ -64,10 +66,11 @@ export function toWatchOptions(flags: Record<string, unknown>, args: string[], e
     durationMs: flags.duration === undefined ? undefined : parseDuration(String(flags.duration)),
     windowMs: (num('window') ?? 60) * 1000, maxZombies: flags['max-zombies'] === undefined ? undefined : Number(flags['max-zombies']),
     maxRate: num('max-rate'), follow: !!flags.follow, collector: String(flags.collector ?? 'stream') === 'exec' ? 'exec' : 'stream',
+    ...toRuntimeOptions(flags, (m) => new UsageError(m)),
   };
 }
 
-interface Record1 {
+export interface Record1 {
   t: string;
   container: string;
   sample: number;
@@ -84,7 +87,7 @@ interface Record1 {
   breach?: string;
 }
 
-function view(r: Record1, history: number[], s: Style, o: WatchOptions): string {
+export function view(r: Record1, history: number[], s: Style, o: WatchOptions): string {
   const L: string[] = [];
   L.push(`${s.bold('zombie-audit watch')} ${r.container}  ${s.dim(`every ${o.intervalMs / 1000} s, sample ${r.sample}, ${r.t}`)}`);
   L.push('');
@@ -113,6 +116,7 @@ function view(r: Record1, history: number[], s: Style, o: WatchOptions): string 
 }
 
 export async function runWatch(o: WatchOptions, io: IO): Promise<number> {
+  if (o.runtime !== 'docker' && (await import('./runtime-flags.js')).pickRuntime(o, io.env) === 'containerd') return (await import('./containerd-watch.js')).runContainerdWatch(o, io);
   const engine = engineFor(o, io.env);
   const live = !o.json && !!io.stdout.isTTY;
   const s = await makeStyle(wantColor(io.stdout, io.env));

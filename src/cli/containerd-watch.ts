@@ -1,0 +1,104 @@
+import { onCleanup, runCleanup } from '../cleanup.js';
+import { ContainerdRuntime } from '../engine/containerd/runtime.js';
+import { EXIT, ZaError } from '../engine/errors.js';
+import type { ContainerSummary } from '../engine/runtime.js';
+import { parseSnapshot } from '../proc/snapshot.js';
+import { makeStyle, wantColor } from '../render/style.js';
+import { analyzeSeries, parentExits, sampleOf, type Sample } from '../watch/series.js';
+import { reportError } from './audit.js';
+import type { IO } from './io.js';
+import type { RuntimeOptions } from './runtime-flags.js';
+import { view, type WatchOptions, type Record1 } from './watch.js';
+
+/**
+ * `zombie-audit watch <ns/pod/container> --runtime containerd`: each sample is one read of the
+ * host's /proc by the node-side reader (the audit's), cut to the task's PID namespace; the same
+ * series, rate, projection and output as on Docker. --follow waits for the kubelet's next
+ * container of the same namespace/pod/container (a restart is a new containerd container).
+ */
+export async function runContainerdWatch(o: WatchOptions & RuntimeOptions, io: IO): Promise<number> {
+  let rt: ContainerdRuntime | undefined;
+  const live = !o.json && !!io.stdout.isTTY;
+  try {
+    if (o.all) throw new ZaError('USAGE', 'watch --all is not available with --runtime containerd yet', 'watch one container (namespace/pod/container), or use `zombie-audit --all --runtime containerd` for a one-off audit of every pod');
+    rt = new ContainerdRuntime({ address: o.address, namespace: o.namespace, timeoutMs: o.timeoutSeconds * 1000 }, io.env);
+    const s = await makeStyle(wantColor(io.stdout, io.env));
+    if (live) {
+      io.stdout.write('\x1b[?25l');
+      onCleanup(() => io.stdout.write('\x1b[?25h\n'));
+    }
+    let c = await rt.find(o.container);
+    const samples: Sample[] = [];
+    const started = Date.now();
+    let n = 0;
+    for (;;) {
+      const tick = Date.now();
+      let snap;
+      try {
+        snap = parseSnapshot((await rt.readProcesses(c)).toString());
+        if (!snap.complete || !snap.procs.has(1)) throw new ZaError('EXITED_DURING_AUDIT', `${c.name}: an incomplete read`);
+      } catch (e) {
+        const now = await rt.find(c.id).catch(() => undefined);
+        const gone = !now || now.state !== 'running' || now.hostPid !== c.hostPid;
+        if (!gone && !(e instanceof ZaError && ['NOT_RUNNING', 'NOT_FOUND', 'EXITED_DURING_AUDIT', 'PAUSED'].includes(e.code))) throw e;
+        const why = !now ? 'went away' : now.state === 'paused' ? 'is paused' : now.state === 'running' ? 'restarted' : `stopped (${now.state}${now.exitCode !== undefined ? `, exit code ${now.exitCode}` : ''})`;
+        const msg = `${c.name} ${why}`;
+        if (!o.follow) {
+          if (o.json || !io.stdout.isTTY) io.stdout.write(JSON.stringify({ t: new Date().toISOString(), event: msg, end: true }) + '\n');
+          io.stderr.write(`zombie-audit: ${msg}; the watch ends\n`);
+          return EXIT.ERROR;
+        }
+        event(io, o, live, `${msg}; waiting for the next ${c.name} (--follow)`);
+        c = await waitFor(rt, c, o.intervalMs);
+        samples.length = 0;
+        event(io, o, live, `following ${c.name} again (${c.id.slice(0, 12)}, host pid ${c.hostPid})`);
+        continue;
+      }
+      const sample = sampleOf(snap, tick, c.pidsLimit);
+      const events: string[] = [];
+      const prev = samples.at(-1);
+      if (prev) events.push(...parentExits(prev, sample, (pid) => snap.procs.has(pid) && snap.procs.get(pid)!.state !== 'Z'));
+      samples.push(sample);
+      while (samples.length > 2 && samples[0].t < tick - Math.max(o.windowMs, 10 * o.intervalMs)) samples.shift();
+      const a = analyzeSeries(samples, o.windowMs);
+      n++;
+      const r: Record1 = {
+        t: new Date(tick).toISOString(), container: c.name, sample: n, zombies: a.zombies, perMinute: round(a.perMinute),
+        processes: sample.processes, pids: { current: sample.pidsCurrent, max: sample.pidsMax }, limit: a.limit,
+        secondsToLimit: a.msToLimit === undefined ? undefined : Math.round(a.msToLimit / 1000), pid1State: sample.pid1State,
+        parents: a.parents.map((p) => ({ ...p, perMinute: round(p.perMinute) })), events,
+      };
+      if (o.maxZombies !== undefined && a.zombies > o.maxZombies) r.breach = `${a.zombies} zombies > --max-zombies ${o.maxZombies}`;
+      else if (o.maxRate !== undefined && samples.length >= 3 && a.perMinute > o.maxRate) r.breach = `${a.perMinute.toFixed(1)} zombies/min > --max-rate ${o.maxRate}`;
+      if (live) io.stdout.write('\x1b[H\x1b[2J' + view(r, samples.map((x) => x.zombies), s, o));
+      else io.stdout.write(JSON.stringify(r) + '\n');
+      if (r.breach) {
+        if (live) io.stderr.write(`zombie-audit: ${r.breach}\n`);
+        return EXIT.FINDINGS;
+      }
+      if ((o.count !== undefined && n >= o.count) || (o.durationMs !== undefined && Date.now() - started + o.intervalMs > o.durationMs)) return EXIT.OK;
+      await new Promise((res) => setTimeout(res, Math.max(0, o.intervalMs - (Date.now() - tick))));
+    }
+  } catch (err) {
+    return reportError(err, io, o.json || !live);
+  } finally {
+    await runCleanup();
+    rt?.close();
+  }
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+function event(io: IO, o: WatchOptions, live: boolean, msg: string): void {
+  if (o.json || !live) io.stdout.write(JSON.stringify({ t: new Date().toISOString(), event: msg }) + '\n');
+  else io.stderr.write(`${msg}\n`);
+}
+
+/** the next running container of the same name (the kubelet's restart), or the same one restarted */
+async function waitFor(rt: ContainerdRuntime, old: ContainerSummary, intervalMs: number): Promise<ContainerSummary> {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, intervalMs));
+    const c = await rt.find(old.name).catch(() => undefined);
+    if (c && c.state === 'running' && (c.id !== old.id || c.hostPid !== old.hostPid)) return c;
+  }
+}
