@@ -25,7 +25,7 @@ function tool(p: import('../proc/snapshot.js').Proc): string | undefined {
  */
 export const npm: Runtime = {
   id: 'npm', name: 'npm', kind: 'app', versions: 'npm 9 (Debian bookworm); yarn and pnpm: reaping as node, stop not measured',
-  evidence: 'measured', proof: 'test/runtimes/npm.test.ts',
+  evidence: 'measured', proof: 'test/runtimes/node.test.ts',
   match: (p) => tool(p) !== undefined,
   signals: {
     TERM: { outcome: 'signal-exit', exitCode: 1, does: 'exits 1 within ~1 s; the server it started is SIGKILLed by the kernel with the namespace, never signalled' },
