@@ -7,7 +7,7 @@ import { INIT_FIX, where } from './rule.js';
  * JVM, redis...), or with no SIGCHLD handler and not known to poll.
  */
 export const ZA203: AuditRule = {
-  meta: { id: 'ZA203', severity: 'warning', title: 'PID 1 is an application that does not reap orphans: they stay zombies',
+  meta: { id: 'ZA203', severity: 'warning', title: 'PID 1 is an application with no SIGCHLD handler: orphans handed to it may stay zombies',
     doc: 'docs/findings/ZA203.md', fix: INIT_FIX },
   check({ report: r, pid1, runtime }) {
     if (r.pid1.kind !== 'app' || r.zombieParents.some((g) => g.ppid === 1)) return [];
