@@ -28,7 +28,7 @@ test('zombie probe: PID 1 that never reaps keeps the orphan; the inits reap it',
   const leaky = await probe(engine, c['leaky-pid1'], opts({ skipTerm: true }));
   assert.equal(leaky.zombieProbe!.reaped, false);
   assert.equal(leaky.zombieProbe!.reparentedTo, 1);
-  assert.match(leaky.zombieProbe!.summary, /PID 1 leaks zombies: the probe's orphan \(pid \d+\) is still a zombie after 1\.\d s/);
+  assert.match(leaky.zombieProbe!.summary, /PID 1 leaks zombies: the probe's orphan \(pid \d+\) is still a zombie after \d+\.\d s/);
   assert.ok(leaky.findings.some((f) => f.id === 'ZA301'));
   assert.equal(leaky.leaves.length, 1, 'says what it leaves: that one zombie');
   const zpid = leaky.zombieProbe!.orphanPid;
@@ -90,7 +90,7 @@ test('an app that ignores TERM behind tini: killed after the grace period (137)'
   assert.equal(r.termProbe!.verdict, 'killed');
   assert.equal(r.termProbe!.exitCode, 137);
   assert.ok(r.termProbe!.seconds >= 2 && r.termProbe!.seconds < 5, String(r.termProbe!.seconds));
-  assert.match(r.termProbe!.summary, /docker stop takes 2\.\d s and kills with SIGKILL \(exit 137\)/);
+  assert.match(r.termProbe!.summary, /docker stop takes [2-4]\.\d s and kills with SIGKILL \(exit 137\)/);
   assert.ok(r.findings.some((f) => f.id === 'ZA302'));
   assert.ok((await inspect(c['ignores-term'])).State.Running);
 });
