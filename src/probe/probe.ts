@@ -1,7 +1,8 @@
 import { analyze, type AuditReport } from '../analysis/audit.js';
 import { knownInit } from '../analysis/identify.js';
 import { runtimeOf } from '../runtimes/index.js';
-import { NotReady, waitUntilLike } from './ready.js';
+import type { Snapshot } from '../proc/snapshot.js';
+import { NotReady, stableOf, waitUntilLike } from './ready.js';
 import { signalName, signalNumber } from '../analysis/signals.js';
 import { collect, containerInfo, type InspectJSON } from '../collect/collect.js';
 import type { Engine } from '../engine/client.js';
@@ -106,13 +107,21 @@ export async function probe(engine: Engine, ref: string, o: ProbeOptions): Promi
   const stopSig = signalNumber(j.Config.StopSignal || 'SIGTERM') ?? 15;
   const signals = o.signals.length ? o.signals : [stopSig];
   const rt = runtimeOf(pid1);
+  // what the live container runs: what two reads agree on (a transient process, an autovacuum
+  // worker or a cron job, must not keep the copy "not ready")
+  let live: Snapshot | undefined;
+  const liveNow = async (): Promise<Snapshot> => {
+    if (live) return live;
+    const again = await collect(engine, j.Id).then((x) => x.snapshot, () => c.snapshot);
+    return (live = stableOf(c.snapshot, again));
+  };
   const readyMs = Math.max(2, rt?.readySeconds ?? 2) * 1000;
   const keyOf: Record<number, 'TERM' | 'INT' | 'HUP' | 'QUIT'> = { 15: 'TERM', 2: 'INT', 1: 'HUP', 3: 'QUIT' };
   for (const sig of signals) {
     const name = signalName(sig);
     const fact = keyOf[sig] ? rt?.signals[keyOf[sig]] : undefined;
-    const expected = rt ? { runtime: rt.name, exitCode: fact?.exitCode, byDesign: fact?.byDesign } : undefined;
-    const ready = (id: string, startedAt: number) => waitUntilLike(engine, id, c.snapshot, {
+    const expected = rt ? { runtime: rt.name, exitCode: fact?.exitCode, byDesign: fact?.byDesign, outcome: fact?.outcome } : undefined;
+    const ready = async (id: string, startedAt: number) => waitUntilLike(engine, id, await liveNow(), {
       startedAt, minMs: Math.max(o.settleMs, readyMs), timeoutMs: o.readyTimeoutMs ?? 60_000 });
     let r: TermResult | undefined;
     try {

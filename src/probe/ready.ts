@@ -32,6 +32,13 @@ export function signatureOf(snap: Snapshot): Signature {
   return { procs, pid1Threads: snap.procs.get(1)?.status?.threads ?? snap.procs.get(1)?.threads ?? 0 };
 }
 
+/** `a` keeping only the processes whose command `b` runs too (two reads of the live container). */
+export function stableOf(a: Snapshot, b: Snapshot): Snapshot {
+  const inB = new Set([...b.procs.values()].map(key));
+  const procs = new Map([...a.procs].filter(([pid, p]) => pid === 1 || inB.has(key(p))));
+  return { ...a, procs };
+}
+
 /** Whether `copy` runs what `live` runs, with the same masks; or the first difference. */
 export function looksLike(live: Signature, copy: Signature): { ok: true } | { ok: false; why: string } {
   for (const [cmd, lm] of live.procs) {

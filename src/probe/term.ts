@@ -176,7 +176,7 @@ function startWatcher(engine: Engine, id: string, useHelper: boolean, sig: numbe
 }
 
 /** What the knowledge base expects of PID 1's runtime for this signal (by-design exit codes). */
-export interface Expected { runtime: string; exitCode?: number; byDesign?: boolean }
+export interface Expected { runtime: string; exitCode?: number; byDesign?: boolean; outcome?: 'graceful' | 'signal-exit' | 'killed' | 'unknown' }
 
 export function verdictOf(name: string, sig: number, exitCode: number, seconds: number, grace: number | undefined,
   o: { expected?: Expected; appKilled?: string[] } = {}): { verdict: TermVerdict; summary: string; exitMeaning: string } {
@@ -190,6 +190,10 @@ export function verdictOf(name: string, sig: number, exitCode: number, seconds: 
   if (killed.length > 0 && !byDesign && exitCode !== 0) {
     return { verdict: 'signal-exit', exitMeaning: exitMeaning1,
       summary: `PID 1 exits in ${t} s (exit ${exitMeaning1}), but ${killed.join(', ')} still ran: SIGKILLed by the kernel without a signal of their own, nothing drained` };
+  }
+  if (exitCode !== 0 && !byDesign && o.expected?.outcome === 'signal-exit' && o.expected.exitCode === exitCode) {
+    return { verdict: 'signal-exit', exitMeaning: exitMeaning1,
+      summary: `PID 1 (${o.expected.runtime}) exits in ${t} s (exit ${exitCode}), as it does on ${name}: the app it started is SIGKILLed with the namespace, nothing drained` };
   }
   if (exitCode === 0) return { verdict: 'graceful', exitMeaning: exitMeaning1, summary: `stops gracefully in ${t} s (exit 0)` };
   if (byDesign) return { verdict: 'graceful', exitMeaning: exitMeaning1, summary: `stops gracefully in ${t} s (exit ${exitMeaning1})` };

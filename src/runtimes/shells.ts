@@ -1,10 +1,19 @@
 import type { Proc } from '../proc/snapshot.js';
-import { arg0, type Runtime, type SignalFact } from './types.js';
+import { arg0, basename, script, type Runtime, type SignalFact } from './types.js';
 
 const TRAP: SignalFact = { outcome: 'unknown', does: 'caught: the script set a trap; what the trap does is the script\'s own code' };
 
+/**
+ * The shell by argv[0], and comm agreeing: the shell's own name, or, for a script run through its
+ * shebang (`#!/bin/bash` in /app/service.sh), the script's name, which the kernel gives as comm.
+ */
 function shellMatch(names: readonly string[]) {
-  return (p: Proc): boolean => names.includes(arg0(p)) && names.includes(p.comm);
+  return (p: Proc): boolean => {
+    if (!names.includes(arg0(p))) return false;
+    if (names.includes(p.comm)) return true;
+    const s = script(p);
+    return s !== undefined && p.comm === basename(s).slice(0, 15);
+  };
 }
 
 /**
