@@ -46,8 +46,8 @@ export interface ProbeReport {
   errors: Array<{ probe: string; code: string; message: string }>;
 }
 
-/** Above this, the reaper polls (apache2: 60-1020 ms) rather than reaping on SIGCHLD (a few ms). */
-export const SLOW_REAP_MS = 50;
+/** Above this, the reaper polls (apache2, supervisord: up to ~1 s) rather than reaping on SIGCHLD (a few ms, up to ~200 ms read by the probe on a loaded machine). */
+export const SLOW_REAP_MS = 300;
 
 export function reaperKind(z: OrphanResult): 'prompt' | 'slow' | 'never' {
   if (!z.reaped) return 'never';
