@@ -7,7 +7,9 @@ import { pythonRuns, type Runtime } from './types.js';
  */
 export const gunicorn: Runtime = {
   id: 'gunicorn', name: 'gunicorn', kind: 'app', versions: 'gunicorn 19-21 (seen: Debian bookworm python3-gunicorn 20.1)',
-  evidence: 'measured', proof: 'test/runtimes/more.test.ts',
+  // recognized and its masks captured here; its stop was not proven: on a machine at load 68 the real
+  // docker stop ended in 137 after the grace period (engine answering in 30 s), not reproducible in time
+  evidence: 'source',
   match: (p) => pythonRuns(p, ['gunicorn']),
   signals: {
     TERM: { outcome: 'graceful', exitCode: 0, does: 'graceful shutdown: workers finish (up to --graceful-timeout), exit 0' },

@@ -10,8 +10,6 @@ const CASES: Case[] = [
     expect: { outcome: 'graceful', reaps: 'no', runtime: 'redis' } },
   { name: 'cron -f', start: { image: img('cron') }, upWhen: /^cron -f$/, settle: 0.5, grace: 4,
     expect: { outcome: 'killed', reaps: 'yes', runtime: 'cron' } },
-  { name: 'gunicorn (2 workers)', start: { image: img('gunicorn') }, upWhen: /-m gunicorn --bind/, upCount: 3, settle: 2, grace: 10,
-    expect: { outcome: 'graceful', reaps: 'yes', runtime: 'gunicorn' } },
   // plain python3 with no handler: catches INT only; TERM dropped
   { name: 'python3 app.py (no handler)', start: { image: img('gunicorn'), cmd: ['python3', '-c', 'import time\nwhile True: time.sleep(1)'] },
     upWhen: /^python3 -c/, settle: 0.5, grace: 4, expect: { outcome: 'killed', reaps: 'unknown', runtime: 'python' } },
