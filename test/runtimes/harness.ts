@@ -31,7 +31,7 @@ export interface RealStop { seconds: number; exitCode: number }
 export interface RealOrphan { reaped: boolean; ms?: number; watchedMs: number }
 
 /** The container is running and a process's argv matches `re`. */
-export async function waitUp(id: string, re: RegExp, ms = 90_000, count = 1): Promise<void> {
+export async function waitUp(id: string, re: RegExp, ms = 180_000, count = 1): Promise<void> {
   const end = Date.now() + ms;
   let last = '';
   while (Date.now() < end) {
@@ -104,7 +104,7 @@ const TABLE = process.env.ZA_RUNTIME_TABLE;
 /** Run one case end to end and check the tool against the real program. */
 export async function prove(run: string, k: Case, log: (s: string) => void): Promise<Row> {
   const id = await start(run, { ...k.start, stopTimeout: k.grace });
-  await waitUp(id, k.upWhen, 90_000, k.upCount);
+  await waitUp(id, k.upWhen, 180_000, k.upCount);
   await sleep(k.settle * 1000);
   const a = await auditOf(id);
   if (k.expect.runtime !== undefined) assert.equal(a.pid1.runtime?.id, k.expect.runtime, `${k.name}: recognized as ${k.expect.runtime}`);

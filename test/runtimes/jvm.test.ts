@@ -9,7 +9,7 @@ after(async () => { await removeAll(run); engine.close(); });
 const JVM: Case = { name: 'java (hook drains 2 s)', start: { image: img('jvm-hook') }, upWhen: /^java .* Hook$/, settle: 1, grace: 10,
   expect: { outcome: 'graceful', reaps: 'no', runtime: 'jvm' } };
 
-test(`${JVM.name}: audit, probe, real orphan, timed docker stop`, { timeout: 240_000 }, async (t) => {
+test(`${JVM.name}: audit, probe, real orphan, timed docker stop`, { timeout: 420_000 }, async (t) => {
   const row = await prove(run, JVM, (s) => t.diagnostic(s));
   t.diagnostic(JSON.stringify(row));
 });

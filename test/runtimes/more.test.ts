@@ -16,7 +16,7 @@ const CASES: Case[] = [
 ];
 
 for (const k of CASES) {
-  test(`${k.name}: audit, probe, real orphan, timed docker stop`, { timeout: 240_000 }, async (t) => {
+  test(`${k.name}: audit, probe, real orphan, timed docker stop`, { timeout: 420_000 }, async (t) => {
     await prove(run, k, (s) => t.diagnostic(s));
   });
 }
