@@ -6,4 +6,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/build-fixtures.sh     # runs engine-up.sh --with-packages and native/build.sh first
+bash scripts/build-runtime-images.sh   # real programs as PID 1 from Debian packages (test/runtimes)
 npm run --silent build

@@ -1,7 +1,10 @@
 import type { Finding } from '../findings/model.js';
 import type { Proc, Snapshot } from '../proc/snapshot.js';
 import { hasSignal } from '../proc/status.js';
-import { kindOf, knownInit, label, type ProcKind } from './identify.js';
+import { runtimeOf, type Runtime, type SignalFact, type SignalKey } from '../runtimes/index.js';
+import { exitMeaning } from './exit.js';
+import { kindOf, label, type ProcKind } from './identify.js';
+import { AUDIT_RULES } from './rules/index.js';
 import { disposition, signalName, signalNumber, type Disposition, type SignalVerdict } from './signals.js';
 
 /** What the audit needs to know of a container, from the engine's inspect. */
@@ -63,12 +66,20 @@ export interface AuditReport {
     signals: Record<AuditedSignal, Disposition>;
     signalReasons: Record<AuditedSignal, string>;
     reapsChildren: 'yes' | 'no' | 'unknown';
+    /** why (added in 0.2) */
+    reapsReason?: string;
+    /** the runtime PID 1 was recognized as (src/runtimes; added in 0.2) */
+    runtime?: { id: string; name: string; evidence: 'measured' | 'source'; versions: string; proof?: string; readySeconds: number };
   };
   stop: {
     signal: string;
     timeoutSeconds: number;
     outcome: 'graceful' | 'signal-exit' | 'killed' | 'unknown';
     summary: string;
+    /** the exit code docker stop will end with, where known (added in 0.2) */
+    exitCode?: number;
+    /** that exit code is the runtime's normal end after a clean shutdown (JVM 143) */
+    byDesign?: boolean;
   };
   processes: { total: number; live: number; zombies: number };
   pids: { max?: number; current?: number; headroom?: number; source: string };
@@ -162,42 +173,71 @@ function mainChild(snap: Snapshot): Proc | undefined {
   return best;
 }
 
-function stopVerdict(snap: Snapshot, pid1: Proc, info: ContainerInfo, forwards: boolean, pid1Name: string): AuditReport['stop'] {
+const KEYS: Record<number, SignalKey> = { 15: 'TERM', 2: 'INT', 1: 'HUP', 3: 'QUIT' };
+
+/** What the knowledge base says `rt` does with `sig` when it reaches it (undefined: nothing known). */
+export function runtimeFact(rt: Runtime | undefined, sig: number, p: Proc, snap: Snapshot): SignalFact | undefined {
+  const key = KEYS[sig];
+  if (!rt || !key) return undefined;
+  return rt.refine?.(key, p, { procs: [...snap.procs.values()] }) ?? rt.signals[key];
+}
+
+type Stop = AuditReport['stop'];
+
+function fromFact(base: Pick<Stop, 'signal' | 'timeoutSeconds'>, f: SignalFact, who: string, rtName: string, probeHint: string): Stop {
+  const exit = f.exitCode !== undefined ? ` (exit ${exitMeaning(f.exitCode, { byDesign: f.byDesign, runtime: rtName })})` : '';
+  if (f.outcome === 'unknown') {
+    return { ...base, outcome: 'unknown', summary: `${who}: ${f.does}. The masks cannot tell which: ${probeHint}` };
+  }
+  const head = f.outcome === 'graceful' ? 'a graceful stop' : f.outcome === 'signal-exit' ? 'a prompt stop that drains nothing' :
+    `docker stop waits ${base.timeoutSeconds} s and kills with SIGKILL (exit 137)`;
+  return { ...base, outcome: f.outcome, exitCode: f.outcome === 'killed' ? 137 : f.exitCode, byDesign: f.byDesign,
+    summary: `${head}: ${who} ${f.does}${f.outcome === 'killed' ? '' : exit}` };
+}
+
+function stopVerdict(snap: Snapshot, pid1: Proc, info: ContainerInfo, rt: Runtime | undefined, pid1Name: string): Stop {
   const sigName = info.stopSignal ? signalName(signalNumber(info.stopSignal) ?? 15) : 'SIGTERM';
   const sig = signalNumber(sigName) ?? 15;
   const timeout = info.stopTimeout ?? 10;
+  const base = { signal: sigName, timeoutSeconds: timeout };
+  const forwards = rt?.forwards ?? false;
+  const probeHint = `run \`zombie-audit probe ${info.name || info.id.slice(0, 12)}\` to find out`;
   const v = disposition(pid1, sig, { pid1: true, forwards });
   const killed = `docker stop will send ${sigName}, wait ${timeout} s and kill it with SIGKILL (exit 137)`;
   if (v.disposition === 'dropped' || v.disposition === 'ignored') {
     const why = v.disposition === 'ignored' ? 'ignores it (SIG_IGN)' : 'has no handler, so the kernel drops it';
-    return { signal: sigName, timeoutSeconds: timeout, outcome: 'killed',
-      summary: `${killed}: PID 1 (${pid1Name}) ${why}` };
+    return { ...base, outcome: 'killed', exitCode: 137, summary: `${killed}: PID 1 (${pid1Name}) ${why}` };
   }
   if (v.disposition === 'handled') {
-    return { signal: sigName, timeoutSeconds: timeout, outcome: 'graceful',
-      summary: `${sigName} reaches a handler in PID 1 (${pid1Name}); docker stop ends it as soon as the handler exits (within ${timeout} s, or SIGKILL)` };
+    const f = runtimeFact(rt, sig, pid1, snap);
+    if (f) return fromFact(base, f, `PID 1 (${pid1Name})`, rt!.name, probeHint);
+    return { ...base, outcome: 'unknown',
+      summary: `PID 1 (${pid1Name}) catches ${sigName} (${v.reason}), but a caught bit is not a graceful stop: its handler may exit, drain, re-raise (dropped for PID 1) or do nothing; ${probeHint}` };
   }
   if (v.disposition === 'forwarded') {
+    const own = runtimeFact(rt, sig, pid1, snap);
+    if (own && own.outcome !== 'unknown') return fromFact(base, own, pid1Name, rt!.name, probeHint);
     const child = mainChild(snap);
     if (!child) {
-      return { signal: sigName, timeoutSeconds: timeout, outcome: 'signal-exit',
-        summary: `${pid1Name} forwards ${sigName}; it has no child now and exits` };
+      return { ...base, outcome: 'signal-exit', summary: `${pid1Name} forwards ${sigName}; it has no child now and exits` };
     }
-    const cv = disposition(child, sig, { pid1: false, forwards: knownInit(child)?.forwards ?? false });
+    const crt = runtimeOf(child);
+    const cv = disposition(child, sig, { pid1: false, forwards: crt?.forwards ?? false });
     const who = `${pid1Name} forwards ${sigName} to ${child.comm} (pid ${child.pid})`;
-    if (cv.disposition === 'ignored') {
-      return { signal: sigName, timeoutSeconds: timeout, outcome: 'killed', summary: `${who}, which ignores it: ${killed}` };
+    if (cv.disposition === 'ignored') return { ...base, outcome: 'killed', exitCode: 137, summary: `${who}, which ignores it: ${killed}` };
+    if (cv.disposition === 'default') {
+      return { ...base, outcome: 'signal-exit', exitCode: 128 + sig,
+        summary: `${who}, which has no handler and dies of it at once (exit ${exitMeaning(128 + sig)}); in-flight work is not drained` };
     }
     if (cv.disposition === 'handled' || cv.disposition === 'forwarded') {
-      return { signal: sigName, timeoutSeconds: timeout, outcome: 'graceful', summary: `${who}, which handles it: a graceful stop` };
+      const f = runtimeFact(crt, sig, child, snap);
+      // a child that is not PID 1 dies of a re-raised signal: node without a listener exits 128+n
+      if (f) return fromFact(base, f, `${who}; ${crt!.name}`, crt!.name, probeHint);
+      return { ...base, outcome: 'unknown', summary: `${who}, which catches it: what its handler does is not readable; ${probeHint}` };
     }
-    if (cv.disposition === 'default') {
-      return { signal: sigName, timeoutSeconds: timeout, outcome: 'signal-exit',
-        summary: `${who}, which has no handler and dies of it at once (exit ${128 + sig}); in-flight work is not drained` };
-    }
-    return { signal: sigName, timeoutSeconds: timeout, outcome: 'unknown', summary: `${who}; what it does with it is not readable` };
+    return { ...base, outcome: 'unknown', summary: `${who}; what it does with it is not readable; ${probeHint}` };
   }
-  return { signal: sigName, timeoutSeconds: timeout, outcome: 'unknown', summary: `what PID 1 does with ${sigName} is not readable` };
+  return { ...base, outcome: 'unknown', summary: `what PID 1 does with ${sigName} is not readable; ${probeHint}` };
 }
 
 function headroom(snap: Snapshot, info: ContainerInfo): AuditReport['pids'] {
@@ -215,20 +255,26 @@ function headroom(snap: Snapshot, info: ContainerInfo): AuditReport['pids'] {
   return { current, source: `no PID limit set: kernel.pid_max ${snap.pidMax ?? '?'} applies` };
 }
 
-function pid1Reaps(pid1: Proc, kind: ProcKind, zombiesOfPid1: number): 'yes' | 'no' | 'unknown' {
-  if (zombiesOfPid1 > 0) return 'no';
-  if (kind === 'init') return 'yes';
-  if (pid1.status && hasSignal(pid1.status.sigCgt, 17)) return 'yes';
-  return 'unknown';
+function pid1Reaps(pid1: Proc, kind: ProcKind, rt: Runtime | undefined, zombiesOfPid1: number): { verdict: 'yes' | 'no' | 'unknown'; reason: string } {
+  if (rt?.reaps === 'polling') {
+    return { verdict: 'yes', reason: `${rt.name}: ${rt.reapNote}` + (zombiesOfPid1 ? `; ${zombiesOfPid1} zombie(s) of PID 1 now may be waiting for its next round` : '') };
+  }
+  if (zombiesOfPid1 > 0) return { verdict: 'no', reason: `${zombiesOfPid1} zombie(s) whose parent is PID 1 right now` };
+  if (rt && rt.reaps !== 'unknown') return { verdict: rt.reaps === 'no' ? 'no' : 'yes', reason: `${rt.name}: ${rt.reapNote}` };
+  if (kind === 'init') return { verdict: 'yes', reason: 'a known init: it reaps every child' };
+  const chld = pid1.status && hasSignal(pid1.status.sigCgt, 17);
+  return { verdict: 'unknown', reason: chld
+    ? 'catches SIGCHLD, but whether it waits for any child (waitpid(-1)) or only its own (node, npm, Go) is not readable: `zombie-audit probe` makes an orphan and watches'
+    : 'no SIGCHLD handler: it reaps only if it polls (apache2 does): `zombie-audit probe` makes an orphan and watches' };
 }
 
 export function analyze(snap: Snapshot, info: ContainerInfo, method: Method): AuditReport {
   const pid1 = snap.procs.get(1);
   if (!pid1) throw new Error('no PID 1 in the snapshot');
-  const init = knownInit(pid1);
+  const rt = runtimeOf(pid1);
   const kind = kindOf(pid1);
-  const forwards = init?.forwards ?? false;
-  const pid1Name = init?.name ?? pid1.comm;
+  const forwards = rt?.forwards ?? false;
+  const pid1Name = rt?.name ?? pid1.comm;
   const signals = {} as Record<AuditedSignal, Disposition>;
   const reasons = {} as Record<AuditedSignal, string>;
   const verdicts = {} as Record<AuditedSignal, SignalVerdict>;
@@ -236,21 +282,24 @@ export function analyze(snap: Snapshot, info: ContainerInfo, method: Method): Au
     const v = disposition(pid1, signalNumber(s)!, { pid1: true, forwards });
     verdicts[s] = v;
     signals[s] = v.disposition;
-    reasons[s] = v.reason;
+    const f = v.disposition === 'handled' ? rt?.signals[s] : undefined;
+    reasons[s] = f ? `${v.reason}; ${rt!.name} ${f.does}` : v.reason;
   }
   const zombies = zombieRecords(snap);
   const groups = groupZombies(zombies);
   const live = snap.procs.size - zombies.length;
-  const stop = stopVerdict(snap, pid1, info, forwards, pid1Name);
+  const stop = stopVerdict(snap, pid1, info, rt, pid1Name);
   const pids = headroom(snap, info);
   const zOfPid1 = groups.find((g) => g.ppid === 1)?.count ?? 0;
+  const reaps = pid1Reaps(pid1, kind, rt, zOfPid1);
   const report: AuditReport = {
     schema: 'zombie-audit/audit@1',
     container: { id: info.id, name: info.name, image: info.image },
     method,
     methodText: METHOD_TEXT[method],
-    pid1: { pid: 1, name: pid1Name, argv: pid1.argv, kind, init: init?.name, signals, signalReasons: reasons,
-      reapsChildren: pid1Reaps(pid1, kind, zOfPid1) },
+    pid1: { pid: 1, name: pid1Name, argv: pid1.argv, kind, init: kind === 'init' ? rt?.name : undefined, signals, signalReasons: reasons,
+      reapsChildren: reaps.verdict, reapsReason: reaps.reason,
+      runtime: rt && { id: rt.id, name: rt.name, evidence: rt.evidence, versions: rt.versions, proof: rt.proof, readySeconds: rt.readySeconds } },
     stop,
     processes: { total: snap.procs.size, live, zombies: zombies.length },
     pids,
@@ -264,77 +313,8 @@ export function analyze(snap: Snapshot, info: ContainerInfo, method: Method): Au
   return report;
 }
 
-/** Why PID 1 does what it does with the stop signal (the audited four, or any other). */
-function stopReason(r: AuditReport, pid1: Proc): string {
-  const short = r.stop.signal.replace(/^SIG/, '') as AuditedSignal;
-  if ((AUDITED_SIGNALS as readonly string[]).includes(short)) return r.pid1.signalReasons[short];
-  return disposition(pid1, signalNumber(r.stop.signal) ?? 15, { pid1: true, forwards: r.pid1.kind === 'init' }).reason;
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
+/** Every audit rule (src/analysis/rules) over the analysed container, in the registry's order. */
 export function findingsFor(r: AuditReport, pid1: Proc, snap: Snapshot): Finding[] {
-  const out: Finding[] = [];
-  const where = { container: r.container.name };
-  const initFix = 'put an init in front of the app: `docker run --init`, tini or dumb-init as ENTRYPOINT, or `zombie-audit fix`';
-  for (const g of r.zombieParents) {
-    const ev = [`${plural(g.count, 'zombie')} with parent pid ${g.ppid} (${g.parentName})` +
-      (g.oldestSeconds !== undefined ? `, the oldest started ${g.oldestSeconds} s ago` : '')];
-    if (g.ppid === 1) {
-      ev.push(`PID 1 is ${r.pid1.name} (${r.pid1.kind})`);
-      out.push({ id: 'ZA101', severity: 'error', location: { ...where, pid: 1 },
-        message: `${plural(g.count, 'zombie')} left unreaped by PID 1 (${r.pid1.name})`,
-        evidence: ev, fix: r.pid1.kind === 'init' ? `${r.pid1.name} should reap them: check that it really runs as PID 1 or as a subreaper` : `${initFix}; or make PID 1 call wait() for every child` });
-    } else if (g.ppid === 0) {
-      out.push({ id: 'ZA102', severity: 'warning', location: where,
-        message: `${plural(g.count, 'zombie')} whose parent is outside the container (an exec's engine shim)`,
-        evidence: ev, fix: 'they are reaped when the engine collects the exec; if they stay, restart the engine shim' });
-    } else {
-      const parent = snap.procs.get(g.ppid);
-      ev.push(`pid ${g.ppid} is alive (${parent ? label(parent) : '?'}) and has not waited for them; no init can reap them while it lives`);
-      out.push({ id: 'ZA102', severity: 'warning', location: { ...where, pid: g.ppid },
-        message: `${plural(g.count, 'zombie')} held by pid ${g.ppid} (${g.parentName}), which never waits for its children`,
-        evidence: ev, fix: `fix ${g.parentName}: wait for its children (waitpid, a SIGCHLD handler, subprocess.wait()); when it exits they pass to PID 1, which reaps them only if it is an init` });
-    }
-  }
-  if (r.pids.max !== undefined && r.pids.current !== undefined) {
-    const used = r.pids.current / r.pids.max;
-    if (used >= 0.75) {
-      out.push({ id: 'ZA103', severity: used >= 0.9 ? 'error' : 'warning', location: where,
-        message: `${r.pids.current} of ${r.pids.max} PIDs in use (${Math.round(used * 100)}%): the container will soon fail to fork`,
-        evidence: [`${r.pids.source}: current ${r.pids.current}, max ${r.pids.max}`, `${r.processes.zombies} zombies hold PIDs`],
-        fix: 'reap the zombies (see ZA101/ZA102); raise --pids-limit only after the leak is fixed' });
-    }
-  }
-  if (r.stop.outcome === 'killed') {
-    const ignoredByChild = r.pid1.kind === 'init';
-    out.push({ id: ignoredByChild ? 'ZA204' : 'ZA201', severity: 'error', location: { ...where, pid: 1 },
-      message: r.stop.summary,
-      evidence: [`PID 1: ${label(pid1)}`, `${r.stop.signal}: ${stopReason(r, pid1)}`, `stop timeout ${r.stop.timeoutSeconds} s`],
-      fix: ignoredByChild ? `make the app handle ${r.stop.signal} (or set STOPSIGNAL to one it handles)` :
-        `handle ${r.stop.signal} in the app, or ${initFix}` });
-  }
-  if (r.pid1.kind === 'shell') {
-    out.push({ id: 'ZA202', severity: 'warning', location: { ...where, pid: 1 },
-      message: `a shell is PID 1 (${label(pid1)}): signals do not reach the app and orphans are not reaped like an init would`,
-      evidence: [`PID 1 argv: ${JSON.stringify(pid1.argv ?? [pid1.comm])}`],
-      fix: 'use the exec form (CMD ["app", "arg"]), `exec` the last command of the script, or put an init in front' });
-  }
-  if (r.pid1.kind === 'app' && r.pid1.reapsChildren === 'unknown') {
-    out.push({ id: 'ZA203', severity: 'warning', location: { ...where, pid: 1 },
-      message: `PID 1 (${r.pid1.name}) is an application with no SIGCHLD handler: orphans handed to it may never be reaped`,
-      evidence: [`SigCgt ${pid1.status?.sigCgt.toString(16) ?? '?'}: SIGCHLD not caught`, 'no zombies yet; `zombie-audit probe` proves it'],
-      fix: initFix });
-  }
-  const dropped = (['INT', 'HUP', 'QUIT'] as const).filter((s) => r.pid1.signals[s] === 'dropped');
-  if (dropped.length > 0 && r.pid1.kind !== 'init') {
-    out.push({ id: 'ZA205', severity: 'info', location: { ...where, pid: 1 },
-      message: `PID 1 drops SIG${dropped.join(', SIG')}: ${dropped.includes('INT') ? 'Ctrl-C in `docker run -it` does nothing' : 'these signals do nothing'}`,
-      evidence: dropped.map((s) => `SIG${s}: ${r.pid1.signalReasons[s]}`),
-      fix: 'handle them in the app, or put an init in front (it forwards them)' });
-  }
-  return out;
+  const ctx = { report: r, pid1, snap, runtime: runtimeOf(pid1) };
+  return AUDIT_RULES.flatMap((rule) => rule.check(ctx));
 }
-

@@ -15,7 +15,8 @@ export const PROBE_FLAGS = {
   'leave-stopped': { type: 'boolean', description: 'with --live: do not start the container again' },
   grace: { type: 'string', description: "seconds docker stop waits before SIGKILL in the test (default: the container's stop timeout, or 10)" },
   settle: { type: 'string', default: '1', description: 'seconds the sandbox copy runs before it is stopped' },
-  'zombie-timeout': { type: 'string', default: '1', description: 'seconds to watch whether PID 1 reaps the orphan' },
+  'zombie-timeout': { type: 'string', description: 'seconds to watch whether PID 1 reaps the orphan (default: adaptive, up to 5: a polling reaper such as apache2 takes up to a second)' },
+  'ready-timeout': { type: 'string', default: '60', description: 'seconds the sandbox copy may take to look like the live container (same commands and signal masks) before it is signalled; then "not ready", no verdict' },
   only: { type: 'string', options: ['zombie', 'term'], description: 'run only the zombie probe or only the TERM probe' },
   ...ENGINE_FLAGS,
   ...RUNTIME_FLAGS,
@@ -28,7 +29,8 @@ export interface ProbeCliOptions extends EngineOptions, RuntimeOptions {
   leaveStopped: boolean;
   graceSeconds?: number;
   settleMs: number;
-  zombieTimeoutMs: number;
+  zombieTimeoutMs?: number;
+  readyTimeoutMs: number;
   only?: 'zombie' | 'term';
 }
 
@@ -46,7 +48,8 @@ export function toProbeOptions(flags: Record<string, unknown>, args: string[], e
     container: args[0], signals, live: !!flags.live, leaveStopped: !!flags['leave-stopped'],
     graceSeconds: flags.grace === undefined ? undefined : positiveNumber('grace', String(flags.grace)),
     settleMs: positiveNumber('settle', String(flags.settle ?? '1')) * 1000,
-    zombieTimeoutMs: positiveNumber('zombie-timeout', String(flags['zombie-timeout'] ?? '1')) * 1000,
+    zombieTimeoutMs: flags['zombie-timeout'] === undefined ? undefined : positiveNumber('zombie-timeout', String(flags['zombie-timeout'])) * 1000,
+    readyTimeoutMs: positiveNumber('ready-timeout', String(flags['ready-timeout'] ?? '60')) * 1000,
     only: flags.only as 'zombie' | 'term' | undefined,
     ...toRuntimeOptions(flags, (m) => new UsageError(m)),
   };
@@ -87,7 +90,7 @@ export async function runProbe(o: ProbeCliOptions, io: IO): Promise<number> {
   try {
     const progress = io.stderr.isTTY && !o.json ? (m: string) => io.stderr.write(`${m}\n`) : undefined;
     const r = await probe(engine, o.container, {
-      signals: o.signals, zombieTimeoutMs: o.zombieTimeoutMs, live: o.live, leaveStopped: o.leaveStopped,
+      signals: o.signals, zombieTimeoutMs: o.zombieTimeoutMs, readyTimeoutMs: o.readyTimeoutMs, live: o.live, leaveStopped: o.leaveStopped,
       graceSeconds: o.graceSeconds, settleMs: o.settleMs, skipZombie: o.only === 'term', skipTerm: o.only === 'zombie', progress,
     });
     io.stdout.write(o.json ? toJSON(r) : await renderProbeHuman(r, wantColor(io.stdout, io.env)));

@@ -1,5 +1,8 @@
 import { analyze, type AuditReport } from '../analysis/audit.js';
 import { knownInit } from '../analysis/identify.js';
+import { runtimeOf } from '../runtimes/index.js';
+import type { Snapshot } from '../proc/snapshot.js';
+import { NotReady, stableOf, waitUntilLike } from './ready.js';
 import { signalName, signalNumber } from '../analysis/signals.js';
 import { collect, containerInfo, type InspectJSON } from '../collect/collect.js';
 import type { Engine } from '../engine/client.js';
@@ -11,7 +14,10 @@ import { liveSafe, provablyDropped, stopTest, type TermResult } from './term.js'
 export interface ProbeOptions {
   /** signals to test; default: the container's stop signal */
   signals: number[];
-  zombieTimeoutMs: number;
+  /** how long to watch the orphan; default: adaptive (up to 5 s, less for a runtime known to reap at once) */
+  zombieTimeoutMs?: number;
+  /** how long the sandbox copy may take to look like the live container; default 60 s */
+  readyTimeoutMs?: number;
   /** run the stop test on the real container (the caller has the user's confirmation) */
   live: boolean;
   /** after a live stop, leave the container stopped instead of starting it again */
@@ -29,7 +35,8 @@ export interface ProbeReport {
   pid1: AuditReport['pid1'];
   /** what the audit inferred, for the before/after comparison */
   inferredStop: AuditReport['stop'];
-  zombieProbe?: OrphanResult & { summary: string };
+  /** `reaper`: prompt (on SIGCHLD), slow (polling, over 50 ms) or never (added in 0.2) */
+  zombieProbe?: OrphanResult & { reaper: 'prompt' | 'slow' | 'never'; summary: string };
   termProbe?: TermResult;
   /** the other signals asked for with --signal */
   signalProbes: TermResult[];
@@ -39,12 +46,22 @@ export interface ProbeReport {
   errors: Array<{ probe: string; code: string; message: string }>;
 }
 
+/** Above this, the reaper polls (apache2, supervisord: up to ~1 s) rather than reaping on SIGCHLD (a few ms, up to ~200 ms read by the probe on a loaded machine). */
+export const SLOW_REAP_MS = 300;
+
+export function reaperKind(z: OrphanResult): 'prompt' | 'slow' | 'never' {
+  if (!z.reaped) return 'never';
+  return (z.ms ?? 0) > SLOW_REAP_MS ? 'slow' : 'prompt';
+}
+
 function zombieSummary(z: OrphanResult): string {
   if (z.reparentedTo !== 1 && z.reparentedTo > 1) {
     return `the probe's orphan went to pid ${z.reparentedTo} (a subreaper), not PID 1; ${z.reaped ? `reaped in ${z.ms} ms` : 'not reaped'}`;
   }
-  return z.reaped ? `PID 1 reaps orphans (in ${z.ms} ms, ±10 ms)` :
-    `PID 1 leaks zombies: the probe's orphan (pid ${z.orphanPid}) is still a zombie after ${(z.watchedMs / 1000).toFixed(1)} s`;
+  const k = reaperKind(z);
+  return k === 'prompt' ? `PID 1 reaps orphans (in ${z.ms} ms, ±10 ms)` :
+    k === 'slow' ? `PID 1 reaps orphans, slowly (in ${z.ms} ms, ±10 ms): it polls rather than reaping on SIGCHLD; zombies live up to that long` :
+      `PID 1 leaks zombies: the probe's orphan (pid ${z.orphanPid}) is still a zombie after ${(z.watchedMs / 1000).toFixed(1)} s`;
 }
 
 async function procsOf(engine: Engine, id: string) {
@@ -70,8 +87,12 @@ export async function probe(engine: Engine, ref: string, o: ProbeOptions): Promi
   if (!o.skipZombie) {
     say('zombie probe: making an orphan and watching PID 1…');
     try {
-      const z = await orphanProbe(engine, j.Id, { timeoutMs: o.zombieTimeoutMs, method: c.method === 'helper' ? 'helper' : 'auto' });
-      report.zombieProbe = { ...z, summary: zombieSummary(z) };
+      // a slow (polling) reaper needs a second or more: watch up to 5 s; a runtime known to
+      // reap on SIGCHLD answers in milliseconds, and one known never to reap needs no more than 2 s
+      const rt = runtimeOf(pid1);
+      const window = o.zombieTimeoutMs ?? (rt?.reaps === 'no' ? 2000 : 5000);
+      const z = await orphanProbe(engine, j.Id, { timeoutMs: window, method: c.method === 'helper' ? 'helper' : 'auto' });
+      report.zombieProbe = { ...z, reaper: reaperKind(z), summary: zombieSummary(z) };
       if (!z.reaped) {
         report.leaves.push(`one zombie (pid ${z.orphanPid}) in ${audit.container.name}: its PID 1 never reaps; it goes when the container restarts`);
         report.findings.push({ id: 'ZA301', severity: 'error', location: { ...where, pid: 1 }, message: report.zombieProbe.summary,
@@ -85,16 +106,40 @@ export async function probe(engine: Engine, ref: string, o: ProbeOptions): Promi
   if (o.skipTerm) return report;
   const stopSig = signalNumber(j.Config.StopSignal || 'SIGTERM') ?? 15;
   const signals = o.signals.length ? o.signals : [stopSig];
+  const rt = runtimeOf(pid1);
+  // what the live container runs: what two reads agree on (a transient process, an autovacuum
+  // worker or a cron job, must not keep the copy "not ready")
+  let live: Snapshot | undefined;
+  const liveNow = async (): Promise<Snapshot> => {
+    if (live) return live;
+    const again = await collect(engine, j.Id).then((x) => x.snapshot, () => c.snapshot);
+    return (live = stableOf(c.snapshot, again));
+  };
+  const readyMs = Math.max(2, rt?.readySeconds ?? 2) * 1000;
+  const keyOf: Record<number, 'TERM' | 'INT' | 'HUP' | 'QUIT'> = { 15: 'TERM', 2: 'INT', 1: 'HUP', 3: 'QUIT' };
   for (const sig of signals) {
     const name = signalName(sig);
-    let r: TermResult;
+    const fact = keyOf[sig] ? rt?.signals[keyOf[sig]] : undefined;
+    const expected = rt ? { runtime: rt.name, exitCode: fact?.exitCode, byDesign: fact?.byDesign, outcome: fact?.outcome } : undefined;
+    const ready = async (id: string, startedAt: number) => waitUntilLike(engine, id, await liveNow(), {
+      startedAt, minMs: Math.max(o.settleMs, readyMs), timeoutMs: o.readyTimeoutMs ?? 60_000 });
+    let r: TermResult | undefined;
     try {
       if (provablyDropped(audit, pid1, sig, j)) {
         say(`${name} probe: /proc proves PID 1 drops it; sending it to the live container…`);
-        r = await liveSafe(engine, j, sig, 1000);
+        r = await liveSafe(engine, j, sig, 1000, { readyMs, stillDropped: async () => {
+          // the masks again, right before the signal: same PID 1 (same start), still dropping it
+          const again = await collect(engine, j.Id);
+          const p1 = again.snapshot.procs.get(1);
+          if (!p1 || p1.startTicks !== pid1.startTicks) return false;
+          return provablyDropped(analyze(again.snapshot, containerInfo(again.inspect), again.method), p1, sig, again.inspect);
+        } });
+      }
+      if (r) {
+        // proven dropped and sent: done
       } else if (o.live) {
         say(`${name} probe: stopping the real container (--live)…`);
-        r = await stopTest(engine, j, sig, 'live', { graceSeconds: o.graceSeconds, settleMs: o.settleMs, procsBefore: (id) => procsOf(engine, id) });
+        r = await stopTest(engine, j, sig, 'live', { graceSeconds: o.graceSeconds, settleMs: o.settleMs, procsBefore: (id) => procsOf(engine, id), expected });
         if (!o.leaveStopped) {
           await engine.request('POST', `/containers/${j.Id}/start`);
           r.summary += '; the container was started again';
@@ -103,11 +148,11 @@ export async function probe(engine: Engine, ref: string, o: ProbeOptions): Promi
         }
       } else {
         say(`${name} probe: PID 1 would act on it; testing on a sandbox copy (network none, empty volumes)…`);
-        r = await stopTest(engine, j, sig, 'sandbox', { graceSeconds: o.graceSeconds, settleMs: o.settleMs, procsBefore: (id) => procsOf(engine, id) });
+        r = await stopTest(engine, j, sig, 'sandbox', { graceSeconds: o.graceSeconds, settleMs: o.settleMs, procsBefore: (id) => procsOf(engine, id), ready, expected });
       }
     } catch (e) {
       const msg = (e as Error).message;
-      report.errors.push({ probe: name, code: e instanceof ZaError ? e.code : 'ERROR', message: msg });
+      report.errors.push({ probe: name, code: e instanceof ZaError || e instanceof NotReady ? e.code : 'ERROR', message: msg });
       report.findings.push({ id: 'ZA305', severity: 'info', location: where, message: `${name} shutdown test not run: ${msg}`,
         evidence: [`inferred from /proc instead: ${audit.stop.summary}`], fix: 'probe with --live --yes on a container you may stop, or make the app start without its network and volumes' });
       continue;
@@ -129,13 +174,13 @@ function addTermFindings(report: ProbeReport, r: TermResult, isStop: boolean, wh
     report.findings.push({ id: 'ZA304', severity: 'info', location: { ...where, pid: 1 }, message: r.summary, evidence: [how],
       fix: `handle ${r.signal} if the app should act on it, or put an init in front (it forwards it)` });
   }
-  if (r.exitCode !== undefined && r.exitCode > 128 && r.exitCode !== 137 && r.verdict === 'graceful') {
+  if (r.exitCode !== undefined && r.exitCode > 128 && r.exitCode !== 137 && r.verdict === 'signal-exit') {
     report.findings.push({ id: 'ZA306', severity: 'info', location: where, message: r.summary, evidence: [how],
       fix: `handle ${r.signal} in the app to finish in-flight work before exiting` });
   }
   const killed = r.children.filter((c) => c.fate === 'killed-with-pid1');
   // after a SIGKILL at the end of the grace period, ZA302 already says it all
-  if (killed.length > 0 && r.verdict === 'graceful') {
+  if (killed.length > 0 && (r.verdict === 'graceful' || r.verdict === 'signal-exit')) {
     report.findings.push({ id: 'ZA303', severity: 'warning', location: where,
       message: `PID 1 exits but ${killed.length} other process${killed.length === 1 ? '' : 'es'} (${killed.map((k) => `${k.pid} ${k.name}`).join(', ')}) were still running: the kernel SIGKILLs them without a signal of their own`,
       evidence: [how, `last look before the end: ${killed.map((k) => k.pid).join(', ')} still running`],

@@ -1,4 +1,5 @@
 import type { AuditReport } from '../analysis/audit.js';
+import { exitMeaning } from '../analysis/exit.js';
 import { disposition, signalName, signalNumber } from '../analysis/signals.js';
 import type { InspectJSON } from '../collect/collect.js';
 import { runHelper } from '../collect/helper.js';
@@ -8,7 +9,12 @@ import type { Proc } from '../proc/snapshot.js';
 import { createSandbox, startSandbox } from './sandbox.js';
 
 export type TermMethod = 'live-safe' | 'sandbox' | 'live';
-export type TermVerdict = 'graceful' | 'killed' | 'ignored';
+/**
+ * graceful: it acted on the signal and ended (exit 0, or its by-design code); signal-exit: it
+ * ended at once but drained nothing (died of the signal, or PID 1 exited and the kernel SIGKILLed
+ * the app); killed: SIGKILL after the grace period; ignored: a non-stop signal did nothing.
+ */
+export type TermVerdict = 'graceful' | 'signal-exit' | 'killed' | 'ignored';
 
 export interface ChildFate {
   pid: number;
@@ -24,6 +30,10 @@ export interface TermResult {
   /** time from the signal to the container's exit (sandbox, live); for live-safe, how long it was watched */
   seconds: number;
   exitCode?: number;
+  /** the exit code as users read it: 128+n with the signal's name, "by design" where the runtime exits that way */
+  exitMeaning?: string;
+  /** sandbox: seconds the copy took to look like the live container before it was signalled */
+  readySeconds?: number;
   /** the grace period docker stop used (stop signal only) */
   graceSeconds?: number;
   summary: string;
@@ -44,8 +54,15 @@ export function provablyDropped(report: AuditReport, pid1: Proc, sig: number, in
 }
 
 /** Send `sig` to the live PID 1 that /proc proved drops it, and confirm it is still running. */
-export async function liveSafe(engine: Engine, inspect: InspectJSON, sig: number, watchMs: number): Promise<TermResult> {
+export async function liveSafe(engine: Engine, inspect: InspectJSON, sig: number, watchMs: number,
+  guard: { readyMs: number; stillDropped: () => Promise<boolean> } = { readyMs: 0, stillDropped: async () => true }): Promise<TermResult | undefined> {
   const name = signalName(sig);
+  // never signal a container younger than its readiness time: its handlers may not be installed yet
+  const started = Date.parse(inspect.State.StartedAt ?? '');
+  const age = Number.isFinite(started) ? Date.now() - started : Infinity;
+  if (age < guard.readyMs) await new Promise((r) => setTimeout(r, guard.readyMs - age));
+  // re-read the masks right before signalling: undefined means "not proven any more"
+  if (!(await guard.stillDropped())) return undefined;
   const before = inspect.State;
   const t0 = Date.now();
   await engine.json('POST', `/containers/${inspect.Id}/kill`, { query: { signal: name } });
@@ -64,8 +81,8 @@ export async function liveSafe(engine: Engine, inspect: InspectJSON, sig: number
 /**
  * The watcher: one sample of every process's state, then `kill -s SIG 1` from inside the
  * namespace (for PID 1 the same rule applies as for docker kill: only handled or blocked signals
- * arrive), a `K <uptime>` mark, then samples as fast as the shell goes for 200 rounds, then
- * every 20 ms, until the kernel kills it with the rest of the namespace when PID 1 exits.
+ * arrive), a `K <uptime>` mark, then samples as fast as the shell goes for 5 rounds, then
+ * every 20 ms (a busy loop steals the CPU the app needs to shut down: it made npm's stop 1-3 s slower), until the kernel kills it with the rest of the namespace when PID 1 exits.
  * Every sample after the mark was taken after the signal. SIG is a number the caller checked.
  */
 export function watchScript(sig: number): string {
@@ -87,7 +104,7 @@ n=0
 while :; do
   sample
   n=$((n + 1))
-  [ $n -gt 200 ] && sleep 0.02
+  [ $n -gt 5 ] && sleep 0.02
 done
 `;
 }
@@ -158,15 +175,32 @@ function startWatcher(engine: Engine, id: string, useHelper: boolean, sig: numbe
   return { signalled, output: out };
 }
 
-function verdictOf(name: string, sig: number, exitCode: number, seconds: number, grace: number | undefined): { verdict: TermVerdict; summary: string } {
+/** What the knowledge base expects of PID 1's runtime for this signal (by-design exit codes). */
+export interface Expected { runtime: string; exitCode?: number; byDesign?: boolean; outcome?: 'graceful' | 'signal-exit' | 'killed' | 'unknown' }
+
+export function verdictOf(name: string, sig: number, exitCode: number, seconds: number, grace: number | undefined,
+  o: { expected?: Expected; appKilled?: string[] } = {}): { verdict: TermVerdict; summary: string; exitMeaning: string } {
+  const byDesign = !!o.expected?.byDesign && o.expected.exitCode === exitCode;
+  const exitMeaning1 = exitMeaning(exitCode, { byDesign, runtime: o.expected?.runtime });
+  const t = seconds.toFixed(1);
   if (exitCode === 137 && grace !== undefined && seconds >= grace - 0.3) {
-    return { verdict: 'killed', summary: `docker stop takes ${seconds.toFixed(1)} s and kills with SIGKILL (exit 137): ${name} was not acted on` };
+    return { verdict: 'killed', exitMeaning: exitMeaning1, summary: `docker stop takes ${t} s and kills with SIGKILL (exit 137): ${name} was not acted on` };
   }
-  if (exitCode === 0) return { verdict: 'graceful', summary: `stops gracefully in ${seconds.toFixed(1)} s (exit 0)` };
+  const killed = o.appKilled ?? [];
+  if (killed.length > 0 && !byDesign && exitCode !== 0) {
+    return { verdict: 'signal-exit', exitMeaning: exitMeaning1,
+      summary: `PID 1 exits in ${t} s (exit ${exitMeaning1}), but ${killed.join(', ')} still ran: SIGKILLed by the kernel without a signal of their own, nothing drained` };
+  }
+  if (exitCode !== 0 && !byDesign && o.expected?.outcome === 'signal-exit' && o.expected.exitCode === exitCode) {
+    return { verdict: 'signal-exit', exitMeaning: exitMeaning1,
+      summary: `PID 1 (${o.expected.runtime}) exits in ${t} s (exit ${exitCode}), as it does on ${name}: the app it started is SIGKILLed with the namespace, nothing drained` };
+  }
+  if (exitCode === 0) return { verdict: 'graceful', exitMeaning: exitMeaning1, summary: `stops gracefully in ${t} s (exit 0)` };
+  if (byDesign) return { verdict: 'graceful', exitMeaning: exitMeaning1, summary: `stops gracefully in ${t} s (exit ${exitMeaning1})` };
   if (exitCode === 128 + sig) {
-    return { verdict: 'graceful', summary: `stops in ${seconds.toFixed(1)} s by dying of ${name} (exit ${exitCode}): no handler drained in-flight work` };
+    return { verdict: 'signal-exit', exitMeaning: exitMeaning1, summary: `stops in ${t} s by dying of ${name} (exit ${exitMeaning1}): no handler drained in-flight work` };
   }
-  return { verdict: 'graceful', summary: `exits in ${seconds.toFixed(1)} s with code ${exitCode}` };
+  return { verdict: 'graceful', exitMeaning: exitMeaning1, summary: `exits in ${t} s with code ${exitMeaning1}` };
 }
 
 export interface StopTestOptions {
@@ -174,6 +208,10 @@ export interface StopTestOptions {
   graceSeconds?: number;
   settleMs: number;
   procsBefore: (id: string) => Promise<{ procs: Proc[]; helper: boolean; initMainChild?: number }>;
+  /** sandbox: wait until the copy looks like the live container (throws NotReady) */
+  ready?: (id: string, startedAt: number) => Promise<{ seconds: number }>;
+  /** what the knowledge base expects of PID 1 (by-design exit codes) */
+  expected?: Expected;
 }
 
 /**
@@ -187,11 +225,14 @@ export async function stopTest(engine: Engine, target: InspectJSON, sig: number,
   const grace = opts.graceSeconds ?? target.Config.StopTimeout ?? 10;
   let id = target.Id;
   let sandbox: Awaited<ReturnType<typeof createSandbox>> | undefined;
+  let readySeconds: number | undefined;
   try {
     if (method === 'sandbox') {
       sandbox = await createSandbox(engine, target);
+      const startedAt = Date.now();
       await startSandbox(engine, sandbox, opts.settleMs);
       id = sandbox.id;
+      if (opts.ready) readySeconds = (await opts.ready(id, startedAt)).seconds;
     }
     const { procs, helper, initMainChild } = await opts.procsBefore(id);
     const watcher = startWatcher(engine, id, helper, sig, (grace + 60) * 1000);
@@ -218,9 +259,10 @@ export async function stopTest(engine: Engine, target: InspectJSON, sig: number,
     const after = await engine.json<InspectJSON>('GET', `/containers/${id}/json`);
     const exitCode = after.State.ExitCode;
     const fates = childFates(procs, parseWatch(await watcher.output), initMainChild, !waited);
-    const v = verdictOf(name, sig, exitCode, seconds, isStop ? grace : undefined);
-    return { signal: name, method, verdict: v.verdict, seconds: Math.round(seconds * 100) / 100, exitCode, graceSeconds: isStop ? grace : undefined,
-      summary: v.summary, children: fates.children, zombiesAtEnd: fates.zombiesAtEnd, sandbox: info() };
+    const appKilled = fates.children.filter((c) => c.fate === 'killed-with-pid1').map((c) => `${c.pid} ${c.name}`);
+    const v = verdictOf(name, sig, exitCode, seconds, isStop ? grace : undefined, { expected: opts.expected, appKilled: waited ? appKilled : [] });
+    return { signal: name, method, verdict: v.verdict, seconds: Math.round(seconds * 100) / 100, exitCode, exitMeaning: v.exitMeaning, readySeconds,
+      graceSeconds: isStop ? grace : undefined, summary: v.summary, children: fates.children, zombiesAtEnd: fates.zombiesAtEnd, sandbox: info() };
   } finally {
     if (sandbox) await sandbox.remove().catch(() => undefined);
   }

@@ -128,3 +128,19 @@ test('permission denied on the engine socket: exit 2 and how to fix it', { skip:
   assert.match(r.stderr, /permission denied on unix:\/\/\/var\/run\/docker.sock/);
   assert.match(r.stderr, /hint: add your user to the docker group/);
 });
+
+test('audit --json on real node as PID 1: the runtime named, stop unknown with the probe command, orphans not reaped (ZA203)', async () => {
+  const { waitUp } = await import('../runtimes/harness.js');
+  const node = await start(run, { image: 'zombie-audit-runtime/node-plain' });
+  await waitUp(node, /^node \/app\/server\.js$/);
+  const r = za([node, '--json']);
+  assert.equal(r.code, 1, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.pid1.runtime.id, 'node');
+  assert.equal(j.pid1.runtime.evidence, 'measured');
+  assert.equal(j.stop.outcome, 'unknown');
+  assert.match(j.stop.summary, new RegExp(`zombie-audit probe ${node}`));
+  assert.equal(j.pid1.reapsChildren, 'no');
+  assert.ok(j.findings.some((f: { id: string }) => f.id === 'ZA203'));
+  assert.ok(!j.findings.some((f: { id: string }) => f.id === 'ZA201'), 'never "killed" or "graceful" from the TERM bit');
+});

@@ -39,12 +39,15 @@ test('(c) a shell as PID 1: kind shell, INT caught, TERM dropped, QUIT ignored',
   assert.deepEqual(ids(r), ['ZA201', 'ZA202', 'ZA205']);
 });
 
-test('(d, e) tini and dumb-init forward TERM even with empty masks (sigtimedwait)', () => {
+test('(d, e) tini and dumb-init forward TERM even with empty masks (sigtimedwait); the app\'s handler is its own code: unknown', () => {
   for (const f of ['tini.txt', 'dumb-init.txt', 'catatonit.txt']) {
     const r = audit(f);
     assert.equal(r.pid1.kind, 'init', f);
     assert.equal(r.pid1.signals.TERM, 'forwarded', f);
-    assert.equal(r.stop.outcome, 'graceful', f);
+    assert.equal(r.pid1.reapsChildren, 'yes', f);
+    // the fixture app catches TERM: a caught bit is not a graceful stop
+    assert.equal(r.stop.outcome, 'unknown', f);
+    assert.match(r.stop.summary, /which catches it: what its handler does is not readable; run `zombie-audit probe c` to find out/, f);
     assert.deepEqual(ids(r), [], f);
   }
   const tini = audit('tini.txt');
@@ -70,11 +73,14 @@ test('(f) an init whose app leaks: the zombies are the app\'s, no init can reap 
   assert.match(r.stop.summary, /exit 143/);
 });
 
-test('(h) a healthy app: TERM handled, reaps, only the info about INT/HUP/QUIT', () => {
+test('(h) an unknown app catching TERM and CHLD: both unknown from the masks, the probe named', () => {
   const r = audit('healthy.txt');
   assert.equal(r.pid1.signals.TERM, 'handled');
-  assert.equal(r.pid1.reapsChildren, 'yes');
-  assert.equal(r.stop.outcome, 'graceful');
+  assert.equal(r.pid1.runtime, undefined);
+  assert.equal(r.pid1.reapsChildren, 'unknown');
+  assert.match(r.pid1.reapsReason!, /catches SIGCHLD, but whether it waits for any child/);
+  assert.equal(r.stop.outcome, 'unknown');
+  assert.match(r.stop.summary, /a caught bit is not a graceful stop.*zombie-audit probe c/);
   assert.deepEqual(ids(r), ['ZA205']);
 });
 
@@ -86,7 +92,7 @@ test('a STOPSIGNAL the app does not handle is what decides the stop verdict', ()
   const usr = audit('healthy.txt', { stopSignal: 'SIGUSR1' });
   assert.ok(usr.findings.find((f) => f.id === 'ZA201')!.evidence.includes('SIGUSR1: no handler: the kernel drops it for PID 1'));
   const ok = audit('healthy.txt', { stopSignal: '15' });
-  assert.equal(ok.stop.outcome, 'graceful');
+  assert.equal(ok.stop.outcome, 'unknown');
 });
 
 test('PID headroom: a limit close to full is flagged, an error past 90%', () => {

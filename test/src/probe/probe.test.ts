@@ -28,7 +28,7 @@ test('zombie probe: PID 1 that never reaps keeps the orphan; the inits reap it',
   const leaky = await probe(engine, c['leaky-pid1'], opts({ skipTerm: true }));
   assert.equal(leaky.zombieProbe!.reaped, false);
   assert.equal(leaky.zombieProbe!.reparentedTo, 1);
-  assert.match(leaky.zombieProbe!.summary, /PID 1 leaks zombies: the probe's orphan \(pid \d+\) is still a zombie after 1\.\d s/);
+  assert.match(leaky.zombieProbe!.summary, /PID 1 leaks zombies: the probe's orphan \(pid \d+\) is still a zombie after \d+\.\d s/);
   assert.ok(leaky.findings.some((f) => f.id === 'ZA301'));
   assert.equal(leaky.leaves.length, 1, 'says what it leaves: that one zombie');
   const zpid = leaky.zombieProbe!.orphanPid;
@@ -63,7 +63,9 @@ test('never stops a container whose PID 1 is tini, dumb-init, catatonit or docke
     const b = await inspect(c[k]);
     const r = await probe(engine, c[k], opts({ skipZombie: true }));
     assert.equal(r.termProbe!.method, 'sandbox', k);
-    assert.equal(r.termProbe!.verdict, 'graceful', k);
+    // sleep under docker-init has no handler: it dies of TERM (143), a prompt stop that drains nothing
+    assert.equal(r.termProbe!.verdict, k === 'docker-init' ? 'signal-exit' : 'graceful', k);
+    assert.ok(r.termProbe!.readySeconds !== undefined, `${k}: the copy was compared with the live container first`);
     assert.ok(r.termProbe!.seconds < 3, `${k}: ${r.termProbe!.seconds} s`);
     const a = await inspect(c[k]);
     assert.ok(a.State.Running, `${k} still running`);
@@ -78,6 +80,7 @@ test('exit codes: an app handling TERM exits 0; sleep under docker-init dies of 
   assert.match(h.termProbe!.summary, /stops gracefully in \d\.\d s \(exit 0\)/);
   const d = await probe(engine, c['docker-init'], opts({ skipZombie: true }));
   assert.equal(d.termProbe!.exitCode, 143);
+  assert.equal(d.termProbe!.exitMeaning, '143 = 128+15 (SIGTERM): it died of SIGTERM');
   assert.ok(d.findings.some((f) => f.id === 'ZA306'));
 });
 
@@ -87,7 +90,7 @@ test('an app that ignores TERM behind tini: killed after the grace period (137)'
   assert.equal(r.termProbe!.verdict, 'killed');
   assert.equal(r.termProbe!.exitCode, 137);
   assert.ok(r.termProbe!.seconds >= 2 && r.termProbe!.seconds < 5, String(r.termProbe!.seconds));
-  assert.match(r.termProbe!.summary, /docker stop takes 2\.\d s and kills with SIGKILL \(exit 137\)/);
+  assert.match(r.termProbe!.summary, /docker stop takes [2-4]\.\d s and kills with SIGKILL \(exit 137\)/);
   assert.ok(r.findings.some((f) => f.id === 'ZA302'));
   assert.ok((await inspect(c['ignores-term'])).State.Running);
 });
