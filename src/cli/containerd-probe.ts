@@ -5,7 +5,7 @@ import { ContainerdRuntime } from '../engine/containerd/runtime.js';
 import { ZaError } from '../engine/errors.js';
 import { parseSnapshot } from '../proc/snapshot.js';
 import { parseOrphan } from '../probe/orphan.js';
-import type { ProbeReport } from '../probe/probe.js';
+import { reaperKind, zombieSummary, type ProbeReport } from '../probe/probe.js';
 import type { TermResult } from '../probe/term.js';
 import { toJSON } from '../render/json.js';
 import { wantColor } from '../render/style.js';
@@ -40,10 +40,9 @@ export async function runContainerdProbe(o: ProbeCliOptions & RuntimeOptions, io
     if (o.only !== 'term') {
       say('zombie probe: making an orphan in the PID namespace and watching PID 1…');
       try {
-        const z = parseOrphan(await rt.makeOrphan(c, o.zombieTimeoutMs), 'helper');
-        const summary = z.reparentedTo > 1 ? `the probe's orphan went to pid ${z.reparentedTo} (a subreaper), not PID 1; ${z.reaped ? `reaped in ${z.ms} ms` : 'not reaped'}`
-          : z.reaped ? `PID 1 reaps orphans (in ${z.ms} ms, ±10 ms)` : `PID 1 leaks zombies: the probe's orphan (pid ${z.orphanPid}) is still a zombie after ${(z.watchedMs / 1000).toFixed(1)} s`;
-        report.zombieProbe = { ...z, summary };
+        const z = parseOrphan(await rt.makeOrphan(c, o.zombieTimeoutMs ?? 5000), 'helper');
+        const summary = zombieSummary(z);
+        report.zombieProbe = { ...z, reaper: reaperKind(z), summary };
         if (!z.reaped) {
           report.leaves.push(`one zombie (pid ${z.orphanPid}) in ${c.name}: its PID 1 never reaps; it goes when the container restarts`);
           report.findings.push({ id: 'ZA301', severity: 'error', location: { ...where, pid: 1 }, message: summary,

@@ -54,7 +54,7 @@ export function reaperKind(z: OrphanResult): 'prompt' | 'slow' | 'never' {
   return (z.ms ?? 0) > SLOW_REAP_MS ? 'slow' : 'prompt';
 }
 
-function zombieSummary(z: OrphanResult): string {
+export function zombieSummary(z: OrphanResult): string {
   if (z.reparentedTo !== 1 && z.reparentedTo > 1) {
     return `the probe's orphan went to pid ${z.reparentedTo} (a subreaper), not PID 1; ${z.reaped ? `reaped in ${z.ms} ms` : 'not reaped'}`;
   }
