@@ -57,6 +57,8 @@ export class Engine {
   private readonly agent?: import('node:http').Agent;
   private dockerode?: Dockerode;
   private ssh?: SshConnectOptions;
+  /** why this engine cannot be reached at all (an unusable address): every request fails with it */
+  private readonly invalid?: ZaError;
 
   constructor(endpoint: Endpoint, opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) {
     this.endpoint = endpoint;
@@ -72,12 +74,29 @@ export class Engine {
         ? new (require('node:https') as typeof import('node:https')).Agent({ keepAlive: true, ca: t.ca, cert: t.cert, key: t.key, rejectUnauthorized: t.verify })
         : new HttpAgent({ keepAlive: true });
       Object.assign(base, { host: endpoint.host, port: endpoint.port, protocol: t ? 'https' : 'http', agent: this.agent, ca: t?.ca, cert: t?.cert, key: t?.key });
+    } else if (endpoint.kind === 'ssh') {
+      try {
+        this.ssh = sshConnectOptions(endpoint.target, opts.env ?? process.env, this.timeoutMs);
+        const { host, port, username, agent, privateKey, readyTimeout, hostVerifier } = this.ssh;
+        Object.assign(base, { host, port, username, protocol: 'ssh', sshOptions: { agent, privateKey, readyTimeout, hostVerifier } });
+      } catch (e) {
+        if (!(e instanceof ZaError)) throw e;
+        this.invalid = e;
+      }
     } else {
-      this.ssh = sshConnectOptions(endpoint.target, opts.env ?? process.env, this.timeoutMs);
-      const { host, port, username, agent, privateKey, readyTimeout, hostVerifier } = this.ssh;
-      Object.assign(base, { host, port, username, protocol: 'ssh', sshOptions: { agent, privateKey, readyTimeout, hostVerifier } });
+      this.invalid = endpoint.error;
     }
     this.modem = newModem(base);
+    if (this.ssh) {
+      // docker-modem formats an "ssh:host:port" URL and url.parse()s it (DEP0170 on stderr); the
+      // URL is unused for ssh (the connection comes from its agent): keep that warning off the terminal
+      const dial = this.modem.dial.bind(this.modem);
+      this.modem.dial = (o, cb) => {
+        const before = process.noDeprecation;
+        process.noDeprecation = true;
+        try { dial(o, cb); } finally { process.noDeprecation = before; }
+      };
+    }
   }
 
   describe(): string {
@@ -113,6 +132,7 @@ export class Engine {
   }
 
   request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    if (this.invalid) return Promise.reject(this.invalid);
     const d = this.deadline(opts.timeoutMs ?? this.timeoutMs, opts.signal);
     const query: Record<string, string | number | boolean> = {};
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query[k] = v;
@@ -210,6 +230,7 @@ export class Engine {
    * asked (one more request).
    */
   async exec(container: string, argv: string[], opts: { user?: string; timeoutMs?: number; signal?: AbortSignal; onStdout?: (text: string) => void; exitCode?: boolean } = {}): Promise<ExecResult & { exitCode?: number | null }> {
+    if (this.invalid) throw this.invalid;
     const d = this.deadline(opts.timeoutMs ?? this.timeoutMs, opts.signal);
     const path = `/containers/${container}/exec`;
     try {
@@ -283,6 +304,9 @@ export function apiError(res: Response, method: string, path: string): ZaError {
   }
   if (res.status === 400 && /client version .* is too (new|old)|API version/i.test(msg)) {
     return new ZaError('ENGINE_API', msg, 'DOCKER_API_VERSION asks for an API version this engine does not speak: unset it (zombie-audit then uses the engine\'s own) or set one the engine supports', 400);
+  }
+  if (res.status === 400 && /HTTP request to an HTTPS server/i.test(msg)) {
+    return new ZaError('ENGINE_API', `the engine speaks TLS there: ${msg}`, 'set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem), or use its docker context', 400);
   }
   if (res.status === 401 || res.status === 403) return new ZaError('ENGINE_PERMISSION', msg, undefined, res.status);
   return new ZaError('ENGINE_API', `${method} ${path.split('?')[0]}: ${res.status} ${msg}`, undefined, res.status);

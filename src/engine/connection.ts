@@ -21,6 +21,8 @@ export type Endpoint = (
   | { kind: 'unix'; socketPath: string; source: string }
   | { kind: 'tcp'; host: string; port: number; tls?: TlsMaterial; source: string }
   | { kind: 'ssh'; target: string; source: string }
+  /** an address that cannot be used (bad URL, unknown context, missing certificates): every request fails with `error` */
+  | { kind: 'invalid'; error: ZaError; source: string }
 ) & { apiVersion?: string };
 
 // node:crypto only for docker contexts (their folder is a sha256 of the name): loaded when needed
@@ -125,9 +127,10 @@ function withVersion(e: Endpoint, env: NodeJS.ProcessEnv): Endpoint {
 
 /**
  * --host, then DOCKER_HOST, then DOCKER_CONTEXT / the config's currentContext (with the
- * context's TLS material), then the default socket: the docker CLI's order.
+ * context's TLS material), then the default socket: the docker CLI's order. Throws a ZaError
+ * (USAGE) on an address that cannot be used.
  */
-export function resolveEndpoint(flagHost: string | undefined, env: NodeJS.ProcessEnv = process.env): Endpoint {
+export function resolveEndpointStrict(flagHost: string | undefined, env: NodeJS.ProcessEnv = process.env): Endpoint {
   if (flagHost) return withVersion(parseHost(flagHost, '--host', env), env);
   if (env.DOCKER_HOST) return withVersion(parseHost(env.DOCKER_HOST, 'DOCKER_HOST', env), env);
   const ctx = currentContext(env);
@@ -138,7 +141,22 @@ export function resolveEndpoint(flagHost: string | undefined, env: NodeJS.Proces
   return withVersion({ kind: 'unix', socketPath: DEFAULT_SOCKET, source: 'default socket' }, env);
 }
 
+/**
+ * resolveEndpointStrict, but an unusable address becomes an `invalid` endpoint: the Engine
+ * then fails its first request with that error, so every command reports it like any engine
+ * error (one line, a hint, exit 2) from inside its own error handling.
+ */
+export function resolveEndpoint(flagHost: string | undefined, env: NodeJS.ProcessEnv = process.env): Endpoint {
+  try {
+    return resolveEndpointStrict(flagHost, env);
+  } catch (e) {
+    if (!(e instanceof ZaError)) throw e;
+    return { kind: 'invalid', error: e, source: flagHost ? '--host' : env.DOCKER_HOST ? 'DOCKER_HOST' : 'docker context' };
+  }
+}
+
 export function describeEndpoint(e: Endpoint): string {
+  if (e.kind === 'invalid') return '(unusable engine address)';
   if (e.kind === 'unix') return `unix://${e.socketPath}`;
   if (e.kind === 'ssh') return e.target;
   return `${e.tls ? 'https' : 'tcp'}://${e.host}:${e.port}`;

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseHost, resolveEndpoint } from '../../../src/engine/connection.js';
+import { parseHost, resolveEndpoint, resolveEndpointStrict } from '../../../src/engine/connection.js';
 import { ZaError } from '../../../src/engine/errors.js';
 
 test('--host beats DOCKER_HOST beats the context beats the default socket', () => {
@@ -23,7 +23,10 @@ test('a docker context is read from its meta.json', () => {
   assert.equal(e.kind, 'tcp');
   assert.equal(e.kind === 'tcp' && e.port, 2375);
   assert.equal(e.source, 'docker context remote');
-  assert.throws(() => resolveEndpoint(undefined, { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'missing' }), ZaError);
+  assert.throws(() => resolveEndpointStrict(undefined, { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'missing' }), ZaError);
+  // the lenient form defers the error to the first request (so commands report it as an engine error)
+  const bad = resolveEndpoint(undefined, { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'missing' });
+  assert.ok(bad.kind === 'invalid' && bad.error.code === 'USAGE' && /context "missing" not found/.test(bad.error.message));
 });
 
 test('tcp with TLS reads the certificates; a missing cert with TLS_VERIFY=1 is a usage error', () => {
