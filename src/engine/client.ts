@@ -149,7 +149,12 @@ export class Engine {
     return new Promise<Response>((resolveP, rejectP) => {
       let settled = false;
       const resolve = (r: Response): void => { if (!settled) { settled = true; d.done(); resolveP(r); } };
-      const reject = (e: unknown): void => { if (!settled) { settled = true; d.done(); rejectP(this.wrap(e as NodeJS.ErrnoException, d, method, path)); } };
+      const reject = (e: unknown): void => {
+        if (settled) return;
+        settled = true;
+        d.done();
+        void this.diagnose(this.wrap(e as NodeJS.ErrnoException, d, method, path)).then(rejectP);
+      };
       this.modem.dial({
         path: hasQuery ? `${path}?` : path, method, headers, file, isStream: true, statusCodes: ANY_STATUS,
         abortSignal: d.signal, options: hasQuery ? { _query: query } : undefined,
@@ -172,6 +177,30 @@ export class Engine {
         });
       });
     });
+  }
+
+  /**
+   * No engine at a local address: say which engines do run here (the processes on this host,
+   * as `zombie-audit doctor` reads them), once per Engine.
+   */
+  private diagnosed = false;
+  private async diagnose(z: ZaError): Promise<ZaError> {
+    const e = this.endpoint;
+    const local = e.kind === 'unix' || (e.kind === 'tcp' && /^(127\.|localhost$|::1$)/.test(e.host));
+    if (z.code !== 'ENGINE_UNREACHABLE' || !local || this.diagnosed) return z;
+    this.diagnosed = true;
+    try {
+      const { discoverEngines, describeFound } = await import('./discover.js');
+      const found = await Promise.race([discoverEngines(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('slow')), 5000).unref())]);
+      if (found.length === 0) {
+        return new ZaError(z.code, z.message, 'no dockerd, podman service or containerd runs on this host: start one (`sudo systemctl start docker`, or this project\'s scripts/engine-up.sh)', z.status);
+      }
+      const seen = describeFound(found, this.describe());
+      if (!seen) return z;
+      return new ZaError(z.code, z.message, `${seen}; point --host or DOCKER_HOST at one of them, or see \`zombie-audit doctor\``, z.status);
+    } catch {
+      return z;
+    }
   }
 
   private wrap(err: NodeJS.ErrnoException & { level?: string }, d: Deadline, method: string, path: string): ZaError {
@@ -262,7 +291,7 @@ export class Engine {
       }
       return result;
     } catch (e) {
-      throw this.fromDockerode(e, d, 'POST', path);
+      throw await this.diagnose(this.fromDockerode(e, d, 'POST', path));
     } finally {
       d.done();
     }
