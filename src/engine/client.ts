@@ -5,7 +5,7 @@ import type Dockerode from 'dockerode';
 import DockerModem from 'docker-modem';
 import { describeEndpoint, type Endpoint } from './connection.js';
 import { ZaError } from './errors.js';
-import { sshConnectOptions, type SshConnectOptions } from './ssh.js';
+import { sshAgent, sshConnectOptions, type SshConnectOptions } from './ssh.js';
 
 /**
  * The project's one way to the Docker engine: docker-modem (dockerode's transport) for the raw
@@ -77,8 +77,9 @@ export class Engine {
     } else if (endpoint.kind === 'ssh') {
       try {
         this.ssh = sshConnectOptions(endpoint.target, opts.env ?? process.env, this.timeoutMs);
-        const { host, port, username, agent, privateKey, readyTimeout, hostVerifier } = this.ssh;
-        Object.assign(base, { host, port, username, protocol: 'ssh', sshOptions: { agent, privateKey, readyTimeout, hostVerifier } });
+        this.agent = sshAgent(this.ssh);
+        // docker-modem speaks HTTP over the agent's dial-stdio channels; the host name is not used
+        Object.assign(base, { host: 'docker', port: 80, protocol: 'http', agent: this.agent });
       } catch (e) {
         if (!(e instanceof ZaError)) throw e;
         this.invalid = e;
@@ -87,16 +88,6 @@ export class Engine {
       this.invalid = endpoint.error;
     }
     this.modem = newModem(base);
-    if (this.ssh) {
-      // docker-modem formats an "ssh:host:port" URL and url.parse()s it (DEP0170 on stderr); the
-      // URL is unused for ssh (the connection comes from its agent): keep that warning off the terminal
-      const dial = this.modem.dial.bind(this.modem);
-      this.modem.dial = (o, cb) => {
-        const before = process.noDeprecation;
-        process.noDeprecation = true;
-        try { dial(o, cb); } finally { process.noDeprecation = before; }
-      };
-    }
   }
 
   describe(): string {

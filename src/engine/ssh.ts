@@ -1,4 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { Agent as HttpAgent } from 'node:http';
+import type { Duplex } from 'node:stream';
+// the default import: the fast bundle loads ssh2 lazily behind a stand-in (scripts/bundle.mjs)
+import ssh2 from 'ssh2';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -106,4 +110,36 @@ function knownKeys(lookup: string, files: string[]): string[] {
     }
   }
   return keys;
+}
+
+/**
+ * An http.Agent over ONE ssh connection (ssh2): each HTTP connection is a `docker system
+ * dial-stdio` channel on it, kept alive for the next request. docker-modem's own ssh agent opens
+ * a new ssh connection, and runs a new remote command (through the user's login shell) per
+ * request: 3-4 per audit. Here: one handshake, and usually one or two remote commands.
+ */
+export function sshAgent(o: SshConnectOptions): import('node:http').Agent {
+  let conn: Promise<import('ssh2').Client> | undefined;
+  const connect = (): Promise<import('ssh2').Client> => (conn ??= new Promise((resolve, reject) => {
+    const c = new ssh2.Client();
+    c.once('ready', () => resolve(c));
+    c.once('error', (e) => { conn = undefined; reject(e); });
+    c.once('close', () => { conn = undefined; });
+    c.connect({ host: o.host, port: o.port, username: o.username, agent: o.agent, privateKey: o.privateKey, readyTimeout: o.readyTimeout, hostVerifier: o.hostVerifier });
+  }));
+  const agent = new HttpAgent({ keepAlive: true, maxSockets: 4 });
+  type Cb = (err: Error | null, socket?: Duplex) => void;
+  (agent as unknown as { createConnection: (opts: unknown, cb: Cb) => undefined }).createConnection = (_opts, cb) => {
+    connect().then((c) => c.exec('docker system dial-stdio', (err, stream) => {
+      if (err) return cb(err);
+      // what http.Agent calls on a socket it keeps alive
+      const s = stream as unknown as Record<string, unknown>;
+      for (const m of ['setKeepAlive', 'setNoDelay', 'setTimeout', 'ref', 'unref']) if (typeof s[m] !== 'function') s[m] = () => stream;
+      cb(null, stream);
+    }), (e: Error) => cb(e));
+    return undefined;
+  };
+  const destroy = agent.destroy.bind(agent);
+  agent.destroy = () => { destroy(); void conn?.then((c) => c.end(), () => undefined); conn = undefined; };
+  return agent;
 }

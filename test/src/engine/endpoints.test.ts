@@ -126,7 +126,7 @@ test('tcp + TLS: DOCKER_TLS_VERIFY and DOCKER_CERT_PATH against a dockerd with -
 });
 
 test('ssh://: the user\'s ssh config (Host alias, IdentityFile) and known_hosts; dial-stdio on the far side', async () => {
-  audited(await za([target, '--json'], { HOME: sshd!.home, DOCKER_HOST: `ssh://${sshd!.alias}` }));
+  audited(await za([target, '--json', '--timeout', '90'], { HOME: sshd!.home, DOCKER_HOST: `ssh://${sshd!.alias}` }));
   // an unknown host key is refused, as ssh would
   const home = mkdtempSync(join(tmpdir(), 'za-home-'));
   cpSync(join(sshd!.home, '.ssh'), join(home, '.ssh'), { recursive: true });
