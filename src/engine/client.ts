@@ -254,7 +254,9 @@ export class Engine {
     const d = this.deadline(opts.timeoutMs ?? this.timeoutMs, opts.signal);
     const path = `/containers/${container}/exec`;
     try {
-      const c = (await this.docker()).getContainer(encodeURIComponent(container));
+      // dockerode's Container on this engine's modem (the same object docker().getContainer() gives)
+      const Container = this.dockerode ? undefined : (await import('dockerode/lib/container.js')).default;
+      const c = Container ? new Container(this.modem, encodeURIComponent(container)) : this.dockerode!.getContainer(encodeURIComponent(container));
       const ex = await c.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, Tty: false, User: opts.user, abortSignal: d.signal } as Dockerode.ExecCreateOptions);
       const stream = await ex.start({ Detach: false, Tty: false, hijack: false, abortSignal: d.signal } as Dockerode.ExecStartOptions);
       const out: Buffer[] = [];
@@ -306,7 +308,9 @@ function newModem(opts: DockerModem.ConstructorOptions): DockerModem {
   const saved = keys.map((k) => [k, process.env[k]] as const);
   try {
     for (const k of keys) delete process.env[k];
-    return new DockerModem(opts);
+    const m = new DockerModem(opts);
+    m.Promise = Promise; // what dockerode's constructor sets (its Container and Exec use it)
+    return m;
   } finally {
     for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
   }
