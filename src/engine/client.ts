@@ -188,7 +188,7 @@ export class Engine {
       }
       const seen = describeFound(found, this.describe());
       if (!seen) return z;
-      return new ZaError(z.code, z.message, `${seen}; point --host or DOCKER_HOST at one of them, or see \`zombie-audit doctor\``, z.status);
+      return new ZaError(z.code, z.message, `start the engine, or point --host / DOCKER_HOST at one that runs here: ${seen}; \`zombie-audit doctor\` checks the rest`, z.status);
     } catch {
       return z;
     }

@@ -57,7 +57,8 @@ export function classify(procs: ProcLine[]): FoundEngine[] {
   for (const p of procs) {
     const argv = (p.cmd ?? p.name).trim().split(/\s+/);
     const bin = argv[0].split('/').pop() ?? '';
-    if (bin === 'dockerd' || p.name === 'dockerd') {
+    // by argv[0], not the comm name: dockerd's re-exec helpers (libnetwork-setkey, set-ipv6) are "dockerd" too
+    if (bin === 'dockerd') {
       dockerdPids.add(p.pid);
       const rootless = (p.uid !== undefined && p.uid !== 0) || argv.includes('--rootless');
       let hosts = flagValues(argv, 'host', 'H');
@@ -78,7 +79,7 @@ export function classify(procs: ProcLine[]): FoundEngine[] {
   for (const p of procs) {
     const argv = (p.cmd ?? p.name).trim().split(/\s+/);
     const bin = argv[0].split('/').pop() ?? '';
-    if (bin !== 'containerd' && p.name !== 'containerd') continue;
+    if (bin !== 'containerd') continue;
     const config = flagValues(argv, 'config', 'c')[0];
     // dockerd's own containerd: started by it, or with the config dockerd writes
     if (dockerdPids.has(p.ppid) || (config && /\/docker\/containerd\/containerd\.toml$/.test(config))) continue;
@@ -101,5 +102,5 @@ export function describeFound(found: FoundEngine[], tried: string): string | und
   const parts = other.map((f) => (f.kind === 'containerd'
     ? `containerd alone at ${f.listens[0]} (use --runtime containerd)`
     : `${f.kind === 'podman' ? 'podman system service' : f.kind} at ${f.listens.join(', ')}`));
-  return `running here: ${parts.join('; ')}`;
+  return parts.join('; ');
 }

@@ -70,7 +70,7 @@ test('doctor with the engine address pointing at nothing: problems with fixes na
   // the same diagnosis as the audit's hint when its engine does not answer
   const a = await za(['some-container'], { DOCKER_HOST: 'unix:///nonexistent/za-doctor.sock' });
   assert.equal(a.code, 2);
-  assert.match(a.err, new RegExp(`hint: running here: .*dockerd at unix://${own!.socket.replace(/[/.]/g, '\\$&')}`));
+  assert.match(a.err, new RegExp(`hint: start the engine, or point --host / DOCKER_HOST at one that runs here: .*dockerd at unix://${own!.socket.replace(/[/.]/g, '\\$&')}`));
   // a bad flag is a usage error
   const u = await za(['doctor', '--timeout', 'x']);
   assert.equal(u.code, 2);
@@ -84,6 +84,9 @@ test('the classifier on ps lines captured on this project\'s machines', () => {
     { pid: 2932, ppid: 2914, uid: 0, name: 'containerd', cmd: 'containerd --config /var/run/docker/containerd/containerd.toml --log-level info' },
     { pid: 13198, ppid: 1, uid: 0, name: 'containerd', cmd: `containerd --config ${join(dir, 'config.toml')} --log-level warn` },
     { pid: 19604, ppid: 1, uid: 0, name: 'dockerd', cmd: 'dockerd --data-root /tmp/za-d-A/data --exec-root /tmp/za-d-A/exec --pidfile /tmp/za-d-A/docker.pid -H unix:///tmp/za-d-A/docker.sock --bridge=none -H tcp://127.0.0.1:36625 --tlsverify' },
+    // dockerd's re-exec helpers: comm "dockerd", not engines
+    { pid: 26993, ppid: 26924, uid: 0, name: 'dockerd', cmd: 'libnetwork-setkey -exec-root=/var/run/docker 3bce6ae12ba0a895131c537852eb2458b1ac4529c54ad829fb1375a2d1beb5d8 c55b729dd9d6' },
+    { pid: 27253, ppid: 2914, uid: 0, name: 'dockerd', cmd: 'set-ipv6 /var/run/docker/netns/2cd25c9445b1 all false' },
     { pid: 13561, ppid: 1, uid: 0, name: 'containerd-shim', cmd: '/usr/bin/containerd-shim-runc-v2 -namespace k8s.io -id za-try-1 -address /tmp/zombie-audit-containerd/containerd.sock' },
   ]);
   assert.deepEqual(found.map((f) => [f.kind, f.pid, f.listens]), [

@@ -169,7 +169,7 @@ test('DOCKER_API_VERSION: a version the engine speaks is used; one it does not i
 });
 
 test('bad endpoints: one line, a hint, exit 2, within the timeout', async () => {
-  badEndpoint(await za([target], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }), /no Docker engine answers at unix:\/\/\/nonexistent\/docker\.sock \(DOCKER_HOST\): ENOENT/, /running here: .*dockerd at unix:\/\/\/var\/run\/docker\.sock.*; point --host/, 10_000);
+  badEndpoint(await za([target], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }), /no Docker engine answers at unix:\/\/\/nonexistent\/docker\.sock \(DOCKER_HOST\): ENOENT/, /^ {2}hint: start the engine, or point --host \/ DOCKER_HOST at one that runs here: .*dockerd at unix:\/\/\/var\/run\/docker\.sock/, 10_000);
   badEndpoint(await za([target, '--timeout', '2'], { DOCKER_HOST: `tcp://127.0.0.1:${silentPort}` }), /did not answer .* within 2 s/, /--timeout/, 10_000);
   badEndpoint(await za([target], { DOCKER_CLIENT_TIMEOUT: '1', DOCKER_HOST: `tcp://127.0.0.1:${silentPort}` }), /within 1 s/, /DOCKER_CLIENT_TIMEOUT/, 8_000);
   badEndpoint(await za([target], { DOCKER_HOST: 'foo://bar' }), /cannot use engine address "foo:\/\/bar" \(from DOCKER_HOST\)/, /unix:\/\/\/path/, 10_000);
