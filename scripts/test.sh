@@ -8,6 +8,7 @@ cd "$root"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/build-fixtures.sh
 bash scripts/build-runtime-images.sh   # real programs as PID 1 (test/runtimes), cached by hash
+bash scripts/ssh-up.sh
 npm run --silent build
 set +e
 node --test --test-concurrency=2 dist/test/

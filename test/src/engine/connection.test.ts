@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseHost, resolveEndpoint } from '../../../src/engine/connection.js';
+import { parseHost, resolveEndpoint, resolveEndpointStrict } from '../../../src/engine/connection.js';
 import { ZaError } from '../../../src/engine/errors.js';
 
 test('--host beats DOCKER_HOST beats the context beats the default socket', () => {
@@ -23,7 +23,10 @@ test('a docker context is read from its meta.json', () => {
   assert.equal(e.kind, 'tcp');
   assert.equal(e.kind === 'tcp' && e.port, 2375);
   assert.equal(e.source, 'docker context remote');
-  assert.throws(() => resolveEndpoint(undefined, { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'missing' }), ZaError);
+  assert.throws(() => resolveEndpointStrict(undefined, { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'missing' }), ZaError);
+  // the lenient form defers the error to the first request (so commands report it as an engine error)
+  const bad = resolveEndpoint(undefined, { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'missing' });
+  assert.ok(bad.kind === 'invalid' && bad.error.code === 'USAGE' && /context "missing" not found/.test(bad.error.message));
 });
 
 test('tcp with TLS reads the certificates; a missing cert with TLS_VERIFY=1 is a usage error', () => {
@@ -39,4 +42,33 @@ test('tcp with TLS reads the certificates; a missing cert with TLS_VERIFY=1 is a
 test('ssh and bad addresses', () => {
   assert.deepEqual(parseHost('ssh://ops@host:2222', 'x', {}), { kind: 'ssh', target: 'ssh://ops@host:2222', source: 'x' });
   assert.throws(() => parseHost('ftp://x', 'x', {}), /cannot use engine address/);
+});
+
+test('ssh -G output (captured from OpenSSH 9.2 on Debian 12) is read case-insensitively, repeated keys kept', async () => {
+  const { parseSshG } = await import('../../../src/engine/ssh.js');
+  const captured = [
+    'User bob', 'hostname localhost', 'port 2222', 'stricthostkeychecking ask',
+    'identityfile ~/.ssh/id_rsa', 'identityfile ~/.ssh/id_ecdsa', 'identityfile ~/.ssh/id_ed25519',
+    'globalknownhostsfile /etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2',
+    'userknownhostsfile /root/.ssh/known_hosts /root/.ssh/known_hosts2', 'connecttimeout none',
+  ].join('\n');
+  const m = parseSshG(captured);
+  assert.deepEqual(m.get('user'), ['bob']);
+  assert.deepEqual(m.get('port'), ['2222']);
+  assert.deepEqual(m.get('identityfile'), ['~/.ssh/id_rsa', '~/.ssh/id_ecdsa', '~/.ssh/id_ed25519']);
+  assert.deepEqual(m.get('userknownhostsfile'), ['/root/.ssh/known_hosts /root/.ssh/known_hosts2']);
+});
+
+test('a context\'s TLS material and DOCKER_API_VERSION', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'za-ctx-'));
+  const digest = createHash('sha256').update('tls-ctx').digest('hex');
+  mkdirSync(join(dir, 'contexts', 'meta', digest), { recursive: true });
+  writeFileSync(join(dir, 'contexts', 'meta', digest, 'meta.json'), JSON.stringify({ Name: 'tls-ctx', Endpoints: { docker: { Host: 'tcp://127.0.0.1:2376', SkipTLSVerify: true } } }));
+  mkdirSync(join(dir, 'contexts', 'tls', digest, 'docker'), { recursive: true });
+  for (const f of ['ca.pem', 'cert.pem', 'key.pem']) writeFileSync(join(dir, 'contexts', 'tls', digest, 'docker', f), f);
+  const e = resolveEndpoint(undefined, { DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'tls-ctx', DOCKER_API_VERSION: '1.41' });
+  assert.ok(e.kind === 'tcp' && e.tls && e.tls.verify === false && e.tls.ca?.toString() === 'ca.pem');
+  assert.equal(e.apiVersion, '1.41');
+  const bad = resolveEndpoint(undefined, { DOCKER_API_VERSION: 'latest', DOCKER_CONFIG: '/nonexistent' });
+  assert.ok(bad.kind === 'invalid' && /DOCKER_API_VERSION/.test(bad.error.message));
 });
