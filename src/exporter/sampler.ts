@@ -96,19 +96,25 @@ export class HostStream {
     return j;
   }
 
-  /** The next snapshot (opening the helper when there is none), or a rejection after `timeoutMs`. */
+  /**
+   * The next snapshot (opening the helper when there is none), or a rejection after `timeoutMs`.
+   * A helper that ended (za-proc stops at a read error on a churning host) is reopened at once,
+   * twice at most.
+   */
   async next(timeoutMs: number): Promise<Snapshot> {
-    this.stream ??= await openSnapshotStream(this.engine, '', this.intervalMs, { host: true });
-    let t: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([this.stream.next(), new Promise<never>((_, reject) => {
-        t = setTimeout(() => reject(new ZaError('ENGINE_TIMEOUT', `the host-wide reader printed nothing for ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
-      })]);
-    } catch (e) {
-      await this.close();
-      throw e;
-    } finally {
-      clearTimeout(t);
+    for (let attempt = 0; ; attempt++) {
+      this.stream ??= await openSnapshotStream(this.engine, '', this.intervalMs, { host: true });
+      let t: NodeJS.Timeout | undefined;
+      try {
+        return await Promise.race([this.stream.next(), new Promise<never>((_, reject) => {
+          t = setTimeout(() => reject(new ZaError('ENGINE_TIMEOUT', `the host-wide reader printed nothing for ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+        })]);
+      } catch (e) {
+        await this.close();
+        if (attempt >= 2 || !(e instanceof ZaError && e.code === 'EXITED_DURING_AUDIT')) throw e;
+      } finally {
+        clearTimeout(t);
+      }
     }
   }
 
