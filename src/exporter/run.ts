@@ -49,6 +49,7 @@ export async function startExporter(engine: Engine, o: ExporterOptions, log: (li
       server.closeAllConnections();
       await runCleanup(); // removes a host-wide helper still reading /proc
       await idle;
+      await runCleanup(); // and one that was opening meanwhile
     })()),
   };
 }

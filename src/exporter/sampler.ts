@@ -86,6 +86,8 @@ function uptimeNow(): number | undefined {
 export class HostStream {
   private stream?: SnapshotStream;
   private readonly inspects = new Map<string, InspectJSON>();
+  /** set by shutdown(): no helper is opened again */
+  private done = false;
 
   constructor(private readonly engine: Engine, private readonly intervalMs: number) {}
 
@@ -103,7 +105,15 @@ export class HostStream {
    */
   async next(timeoutMs: number): Promise<Snapshot> {
     for (let attempt = 0; ; attempt++) {
-      this.stream ??= await openSnapshotStream(this.engine, '', this.intervalMs, { host: true });
+      if (this.done) throw new Error('the sampler is stopping');
+      if (!this.stream) {
+        const opened = await openSnapshotStream(this.engine, '', this.intervalMs, { host: true });
+        if (this.done) { // stopped while it opened: never leave it running
+          await opened.close().catch(() => undefined);
+          throw new Error('the sampler is stopping');
+        }
+        this.stream = opened;
+      }
       let t: NodeJS.Timeout | undefined;
       try {
         return await Promise.race([this.stream.next(), new Promise<never>((_, reject) => {
@@ -111,11 +121,17 @@ export class HostStream {
         })]);
       } catch (e) {
         await this.close();
-        if (attempt >= 2 || !(e instanceof ZaError && e.code === 'EXITED_DURING_AUDIT')) throw e;
+        if (this.done || attempt >= 2 || !(e instanceof ZaError && e.code === 'EXITED_DURING_AUDIT')) throw e;
       } finally {
         clearTimeout(t);
       }
     }
+  }
+
+  /** Close the helper for good. */
+  async shutdown(): Promise<void> {
+    this.done = true;
+    await this.close();
   }
 
   async close(): Promise<void> {
@@ -235,7 +251,7 @@ export class Sampler {
   async stop(waitMs = 10_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.stream?.close();
+    await this.stream?.shutdown();
     if (this.inflight) {
       let t: NodeJS.Timeout | undefined;
       await Promise.race([this.inflight, new Promise((r) => { t = setTimeout(r, waitMs); })]);

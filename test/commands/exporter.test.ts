@@ -82,7 +82,8 @@ test('usage and engine errors: one line, a hint, exit 2', async () => {
 });
 
 test('as PID 1 of its own PID namespace it stops on SIGTERM, exit 0 (the kernel would drop an unhandled TERM)', { timeout: 90_000 }, async () => {
-  const s = await exporter(await freePort(), '1s', ['unshare', '--pid', '--fork', '--kill-child']);
+  // an interval no other tool uses, to recognise this exporter's host-wide helper (za-proc --every 1300)
+  const s = await exporter(await freePort(), '1300ms', ['unshare', '--pid', '--fork', '--kill-child']);
   // the exporter is the child of unshare, PID 1 of the new namespace
   const pid = Number(readFileSync(`/proc/${s.child.pid}/task/${s.child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
   assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^NSpid:\s+\d+\s+1$/m, 'PID 1 in its namespace');
@@ -93,6 +94,8 @@ test('as PID 1 of its own PID namespace it stops on SIGTERM, exit 0 (the kernel 
   assert.equal(r.code, 0, s.err());
   assert.ok(Date.now() - t0 < 15_000, `stopped in ${Date.now() - t0} ms`);
   assert.match(s.err(), /SIGTERM: stopping/);
+  const helpers = await engine.json<Array<{ Command: string }>>('GET', '/containers/json', { query: { all: 1, filters: JSON.stringify({ label: ['zombie-audit.helper'] }) } });
+  assert.deepEqual(helpers.filter((h) => h.Command.includes('--every 1300')), [], 'its helper is gone with it');
 });
 
 test('a real Prometheus scraping the exporter stores the zombie count docker exec ps sees', { timeout: 300_000 }, async () => {
