@@ -9,6 +9,7 @@ cd "$root"
 bash scripts/build-fixtures.sh
 bash scripts/build-runtime-images.sh   # real programs as PID 1 (test/runtimes), cached by hash
 bash scripts/ssh-up.sh
+bash scripts/prometheus-up.sh   # promtool and a Prometheus for the exporter tests
 npm run --silent build
 set +e
 node --test --test-concurrency=2 dist/test/
