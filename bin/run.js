@@ -40,7 +40,8 @@ async function main() {
   const { execute } = await import('@oclif/core');
   // `zombie-audit <container> --help` is the audit's help
   const ids = commandIds();
-  const args = ids && first && !first.startsWith('-') && !ids.includes(first) ? ['audit', ...argv] : argv;
+  const wantsHelp = flags.some((a) => a === '--help' || a === '-h');
+  const args = wantsHelp && ids && first && !first.startsWith('-') && !ids.includes(first) ? ['audit', ...argv] : argv;
   await execute({ dir: import.meta.url, args });
 }
 

@@ -24,8 +24,11 @@ export function oclifFlags(spec: Record<string, FlagSpec>): Interfaces.FlagInput
   return out;
 }
 
-/** Set by the command_not_found hook: `zombie-audit <container>`, no command typed. */
-export const route = { implicit: false };
+/**
+ * Set by the command_not_found hook: `zombie-audit <container>`, no command typed. Kept on
+ * globalThis: oclif may load the hook and the command as separate module instances.
+ */
+export const route = ((globalThis as { zombieAuditRoute?: { implicit: boolean } }).zombieAuditRoute ??= { implicit: false });
 
 /**
  * Run a command through the one pipeline (src/cli/run.ts): the same parser, errors and exit

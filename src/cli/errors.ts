@@ -43,7 +43,8 @@ export function toZaError(err: unknown): ZaError {
   // node's own errors that reach here are about inputs the user named (ENOENT, EACCES, EISDIR)
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e.code === 'string' && typeof e.path === 'string') {
-    return new InputError(`${e.path}: ${e.code === 'ENOENT' ? 'no such file or folder' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+    return new InputError(`${e.path}: ${e.code === 'ENOENT' ? 'no such file or folder' : e.code === 'EACCES' ? 'permission denied' : e.message}`,
+      'check the path (relative to the working folder)');
   }
   const msg = err instanceof Error ? err.message : String(err);
   return new CliError('INTERNAL', msg, 'this is a bug: please report it with the command line (ZOMBIE_AUDIT_DEBUG=1 prints the stack)');
