@@ -7,6 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/build-fixtures.sh
+bash scripts/sarif-multitool.sh >/dev/null   # the SARIF validator (test/commands/sarif.test.ts)
 npm run --silent build
 set +e
 node --test --test-concurrency=2 dist/test/
