@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Debian's pre-commit, for the test of .pre-commit-hooks.yaml (test/commands/ci.test.ts).
+set -euo pipefail
+command -v pre-commit >/dev/null && exit 0
+SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+for i in 1 2 3 4 5 6; do
+  # another apt may hold the lock on a shared machine: wait and retry
+  if $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends pre-commit >/dev/null; then exit 0; fi
+  sleep 10
+done
+exit 1
