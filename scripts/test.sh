@@ -8,7 +8,7 @@ cd "$root"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/build-fixtures.sh
 bash scripts/sarif-multitool.sh >/dev/null   # the SARIF validator (test/commands/sarif.test.ts)
-bash scripts/pre-commit-up.sh               # Debian's pre-commit (test/commands/ci.test.ts)
+bash scripts/cli-tools-up.sh                # Debian's pre-commit and fish (test/commands/ci.test.ts, completion.test.ts)
 npm run --silent build
 set +e
 node --test --test-concurrency=2 dist/test/

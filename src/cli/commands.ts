@@ -37,3 +37,8 @@ COMMANDS['shim export'] = async () => {
   const { SHIM_EXPORT_FLAGS, runShimExport } = await import('./shim.js');
   return { flags: SHIM_EXPORT_FLAGS, run: runShimExport };
 };
+
+COMMANDS.completion = async () => {
+  const { COMPLETION_FLAGS, runCompletion } = await import('./completion.js');
+  return { flags: COMPLETION_FLAGS, run: (f, a, io) => runCompletion(f, a, io, COMMANDS) };
+};
