@@ -3,8 +3,9 @@ import type { FlagSpec } from '../src/cli/options.js';
 
 /**
  * oclif flags from a command's flag table (src/cli/*), for --help and shell completion. The
- * parsing itself is done by src/cli/options.ts parseArgv on both routes (runOclif below), so
- * defaults are shown in the description rather than applied by oclif.
+ * parsing itself is done by src/cli/options.ts parseArgv on both routes (runOclif below); the
+ * defaults given here are shown by --help (and applied only for a command that still calls
+ * this.parse itself).
  */
 export function oclifFlags(spec: Record<string, FlagSpec>): Interfaces.FlagInput {
   const out: Interfaces.FlagInput = {};
@@ -14,12 +15,13 @@ export function oclifFlags(spec: Record<string, FlagSpec>): Interfaces.FlagInput
   };
   for (const [name, f] of Object.entries(all)) {
     const char = f.char as Interfaces.AlphabetLowercase | Interfaces.AlphabetUppercase | undefined;
-    const description = f.default !== undefined && f.type === 'string' ? `${f.description} [default: ${f.default}]` : f.description;
+    const description = f.description;
+    const def = typeof f.default === 'string' ? f.default : undefined;
     out[name] = f.type === 'boolean'
       ? Flags.boolean({ description, char, allowNo: false })
       : f.multiple
         ? Flags.string({ description, char, multiple: true, multipleNonGreedy: true })
-        : Flags.string({ description, char, options: f.options ? [...f.options] : undefined });
+        : Flags.string({ description, char, options: f.options ? [...f.options] : undefined, default: def });
   }
   return out;
 }

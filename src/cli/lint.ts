@@ -16,7 +16,7 @@ export const LINT_FLAGS = {
   format: { type: 'string', options: ['tty', 'json', 'sarif', 'github'], default: 'tty', description: 'output: tty (file:line, rule, message, fix), json, SARIF 2.1.0 for code scanning, or github (workflow annotations)' },
   config: { type: 'string', description: 'config file (default: .zombie-audit.json or .zombie-audit.yaml in the working folder)' },
   ...ENGINE_FLAGS,
-  'fail-on': { ...ENGINE_FLAGS['fail-on'], description: 'exit 1 when a finding is at or above this severity (default: the config\'s failOn, else warning)' },
+  'fail-on': { type: 'string', options: ENGINE_FLAGS['fail-on'].options, description: 'exit 1 when a finding is at or above this severity (default: the config\'s failOn, else warning)' },
 } as const satisfies Record<string, FlagSpec>;
 
 export type LintFormat = 'tty' | 'json' | 'sarif' | 'github';
