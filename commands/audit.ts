@@ -1,8 +1,6 @@
 import { Args, Command } from '@oclif/core';
-import { oclifFlags, withExit } from '../oclif/flags.js';
-import { AUDIT_FLAGS, toAuditOptions } from '../src/cli/audit-options.js';
-import { runAudit } from '../src/cli/audit.js';
-import { processIO } from '../src/cli/io.js';
+import { oclifFlags, runOclif } from '../oclif/flags.js';
+import { AUDIT_FLAGS } from '../src/cli/audit-options.js';
 
 export default class Audit extends Command {
   static summary = "Audit containers' PID 1: zombies and who can reap them, and what docker stop will do";
@@ -22,7 +20,6 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or engine er
   static flags = oclifFlags(AUDIT_FLAGS);
 
   async run(): Promise<void> {
-    const { flags, argv } = await this.parse(Audit);
-    await withExit('audit', () => runAudit(toAuditOptions(flags, argv as string[]), processIO()));
+    await runOclif(this, 'audit');
   }
 }

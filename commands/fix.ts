@@ -1,7 +1,6 @@
 import { Args, Command } from '@oclif/core';
-import { oclifFlags, withExit } from '../oclif/flags.js';
-import { FIX_FLAGS, runFix, toFixOptions } from '../src/cli/fix.js';
-import { processIO } from '../src/cli/io.js';
+import { oclifFlags, runOclif } from '../oclif/flags.js';
+import { FIX_FLAGS } from '../src/cli/fix.js';
 
 export default class Fix extends Command {
   static summary = 'Put a reaper init in front of the app: a fixed image, optionally a safe replacement of the container';
@@ -20,7 +19,6 @@ Exit codes: 0 fixed (or dry run), 1 the fixed container still has errors, 2 usag
   static flags = oclifFlags(FIX_FLAGS);
 
   async run(): Promise<void> {
-    const { flags, argv } = await this.parse(Fix);
-    await withExit('fix', () => runFix(toFixOptions(flags, argv as string[]), processIO()));
+    await runOclif(this, 'fix');
   }
 }

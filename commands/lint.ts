@@ -1,7 +1,6 @@
 import { Command } from '@oclif/core';
-import { oclifFlags, withExit } from '../oclif/flags.js';
-import { processIO } from '../src/cli/io.js';
-import { LINT_FLAGS, runLint } from '../src/cli/lint.js';
+import { oclifFlags, runOclif } from '../oclif/flags.js';
+import { LINT_FLAGS } from '../src/cli/lint.js';
 
 export default class Lint extends Command {
   static summary = 'Catch PID 1 problems before deploy: Dockerfiles, entrypoint scripts, compose and Kubernetes files, images';
@@ -15,7 +14,6 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage error or unr
   static flags = oclifFlags(LINT_FLAGS);
 
   async run(): Promise<void> {
-    const { flags, argv } = await this.parse(Lint);
-    await withExit('lint', () => runLint(flags, argv as string[], processIO()), true);
+    await runOclif(this, 'lint');
   }
 }

@@ -1,7 +1,6 @@
 import { Args, Command } from '@oclif/core';
-import { oclifFlags, withExit } from '../oclif/flags.js';
-import { processIO } from '../src/cli/io.js';
-import { PROBE_FLAGS, runProbe, toProbeOptions } from '../src/cli/probe.js';
+import { oclifFlags, runOclif } from '../oclif/flags.js';
+import { PROBE_FLAGS } from '../src/cli/probe.js';
 
 export default class Probe extends Command {
   static summary = 'Prove what PID 1 does with orphans and with the stop signal';
@@ -23,7 +22,6 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or engine er
   static flags = oclifFlags(PROBE_FLAGS);
 
   async run(): Promise<void> {
-    const { flags, argv } = await this.parse(Probe);
-    await withExit('probe', () => runProbe(toProbeOptions(flags, argv as string[]), processIO()));
+    await runOclif(this, 'probe');
   }
 }

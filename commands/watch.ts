@@ -1,7 +1,6 @@
 import { Args, Command } from '@oclif/core';
-import { oclifFlags, withExit } from '../oclif/flags.js';
-import { processIO } from '../src/cli/io.js';
-import { runWatch, toWatchOptions, WATCH_FLAGS } from '../src/cli/watch.js';
+import { oclifFlags, runOclif } from '../oclif/flags.js';
+import { WATCH_FLAGS } from '../src/cli/watch-options.js';
 
 export default class Watch extends Command {
   static summary = 'Watch zombies pile up: the count over time, the leaking parents, when the PID limit will be reached';
@@ -18,7 +17,6 @@ Exit codes: 0 ended by --count or --duration, 1 a limit passed, 2 usage or engin
   static flags = oclifFlags(WATCH_FLAGS);
 
   async run(): Promise<void> {
-    const { flags, argv } = await this.parse(Watch);
-    await withExit('watch', () => runWatch(toWatchOptions(flags, argv as string[]), processIO()));
+    await runOclif(this, 'watch');
   }
 }

@@ -1,37 +1,67 @@
-import { Flags, type Interfaces } from '@oclif/core';
-import type { FlagSpec } from '../src/cli/audit-options.js';
+import { Flags, type Command, type Interfaces } from '@oclif/core';
+import type { FlagSpec } from '../src/cli/options.js';
 
-/** oclif flags from a shared spec (src/cli/*-options.ts), so the fast path and oclif agree. */
+/**
+ * oclif flags from a command's flag table (src/cli/*), for --help and shell completion. The
+ * parsing itself is done by src/cli/options.ts parseArgv on both routes (runOclif below); the
+ * defaults given here are shown by --help (and applied only for a command that still calls
+ * this.parse itself).
+ */
 export function oclifFlags(spec: Record<string, FlagSpec>): Interfaces.FlagInput {
   const out: Interfaces.FlagInput = {};
-  for (const [name, f] of Object.entries(spec)) {
+  const all: Record<string, FlagSpec> = {
+    ...spec,
+    'no-color': { type: 'boolean', description: 'no colour (also: NO_COLOR=1, FORCE_COLOR=0); FORCE_COLOR=1 forces it' },
+  };
+  for (const [name, f] of Object.entries(all)) {
     const char = f.char as Interfaces.AlphabetLowercase | Interfaces.AlphabetUppercase | undefined;
+    const description = f.description;
+    const def = typeof f.default === 'string' ? f.default : undefined;
     out[name] = f.type === 'boolean'
-      ? Flags.boolean({ description: f.description, char, allowNo: false })
+      ? Flags.boolean({ description, char, allowNo: false })
       : f.multiple
-        ? Flags.string({ description: f.description, char, multiple: true, multipleNonGreedy: true })
-        : Flags.string({ description: f.description, char, options: f.options ? [...f.options] : undefined, default: f.default as string | undefined });
+        ? Flags.string({ description, char, multiple: true, multipleNonGreedy: true })
+        : Flags.string({ description, char, options: f.options ? [...f.options] : undefined, default: def });
   }
   return out;
 }
 
 /**
- * Run a command body that returns an exit code; usage errors exit 2 with a pointer to --help.
- * `exitWhenFlushed`: exit as soon as stdout and stderr are flushed, not when the event loop
- * drains (lint: nothing it loads needs to finish after its report).
+ * Set by the command_not_found hook: `zombie-audit <container>`, no command typed. Kept on
+ * globalThis: oclif may load the hook and the command as separate module instances.
+ */
+export const route = ((globalThis as { zombieAuditRoute?: { implicit: boolean } }).zombieAuditRoute ??= { implicit: false });
+
+/**
+ * Run a command through the one pipeline (src/cli/run.ts): the same parser, errors and exit
+ * codes as the fast path. Exits as soon as stdout and stderr are flushed (what a command loads,
+ * e.g. the lint's wasm parser, need not finish after its report).
+ */
+export async function runOclif(command: Command, name: string): Promise<void> {
+  const [{ COMMANDS }, { runWith }, { processIO }] = await Promise.all([
+    import('../src/cli/commands.js'), import('../src/cli/run.js'), import('../src/cli/io.js'),
+  ]);
+  const code = await runWith(name, await COMMANDS[name](), command.argv, processIO(), { commands: command.config.commandIDs, implicit: route.implicit });
+  await flushAndExit(code);
+}
+
+async function flushAndExit(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((r) => s.write('', () => r()))));
+  process.exit(code);
+}
+
+/**
+ * For a command body written before runOclif (it parsed with oclif): its errors go through the
+ * same reportError (one line, a hint, exit 2; JSON with --json).
  */
 export async function withExit(command: string, body: () => Promise<number>, exitWhenFlushed = false): Promise<void> {
-  const { UsageError } = await import('../src/cli/audit-options.js');
+  const { reportError } = await import('../src/cli/errors.js');
+  const { errorFormat } = await import('../src/cli/run.js');
+  const { processIO } = await import('../src/cli/io.js');
   try {
     process.exitCode = await body();
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`zombie-audit: ${e.message}\n  see: zombie-audit ${command} --help\n`);
-    process.exitCode = 2;
+    process.exitCode = reportError(e, processIO(), errorFormat(process.argv.slice(2)));
   }
-  if (exitWhenFlushed) {
-    const code = Number(process.exitCode ?? 0);
-    await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((r) => s.write('', () => r()))));
-    process.exit(code);
-  }
+  if (exitWhenFlushed) await flushAndExit(Number(process.exitCode ?? 0));
 }

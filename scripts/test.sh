@@ -10,6 +10,8 @@ bash scripts/build-fixtures.sh
 bash scripts/build-runtime-images.sh   # real programs as PID 1 (test/runtimes), cached by hash
 bash scripts/ssh-up.sh
 bash scripts/prometheus-up.sh   # promtool and a Prometheus for the exporter tests
+bash scripts/sarif-multitool.sh >/dev/null   # the SARIF validator (test/commands/sarif.test.ts)
+bash scripts/cli-tools-up.sh                # Debian's pre-commit and fish (test/commands/ci.test.ts, completion.test.ts)
 npm run --silent build
 set +e
 node --test --test-concurrency=2 dist/test/

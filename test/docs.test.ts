@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { AUDIT_FLAGS } from '../src/cli/audit-options.js';
+import { GLOBAL_FLAGS } from '../src/cli/options.js';
 import { docPath, RULES } from '../src/findings/catalog.js';
 
 const ROOT = new URL('../../', import.meta.url);
@@ -33,6 +34,6 @@ test('oclif.manifest.json is current: same version, every command file listed', 
     .map((f) => f.replace(/\.ts$/, '').replace(/\/index$/, '').split('/').join(':'));
   assert.deepEqual(Object.keys(manifest.commands).sort(), files.sort());
   for (const [id, c] of Object.entries<{ flags: Record<string, unknown> }>(manifest.commands)) {
-    if (id === 'audit') assert.deepEqual(Object.keys(c.flags).sort(), Object.keys(AUDIT_FLAGS).sort());
+    if (id === 'audit') assert.deepEqual(Object.keys(c.flags).sort(), Object.keys({ ...AUDIT_FLAGS, ...GLOBAL_FLAGS }).sort());
   }
 });

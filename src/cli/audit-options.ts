@@ -1,18 +1,13 @@
 import { RUNTIME_FLAGS, toRuntimeOptions, type RuntimeOptions } from './runtime-flags.js';
+import { UsageError } from './errors.js';
+import { oneOf, parseCount, parseDuration, type FlagSpec } from './options.js';
 
 /**
- * The audit's flags, declared once: commands/audit.ts turns them into oclif flags, and the
- * fast path in bin/run.js parses them with node:util parseArgs (so `zombie-audit api-1` does
- * not pay for loading oclif).
+ * The audit's flags and the engine flags every command shares, declared once (FlagSpec:
+ * src/cli/options.ts): both routes parse them with parseArgv, and oclif shows them in --help.
  */
-export interface FlagSpec {
-  type: 'boolean' | 'string';
-  description: string;
-  multiple?: boolean;
-  options?: readonly string[];
-  default?: string | boolean;
-  char?: string;
-}
+export type { FlagSpec } from './options.js';
+export { oneOf, UsageError };
 
 /** Flags every command that talks to the engine has. */
 export const ENGINE_FLAGS = {
@@ -20,7 +15,8 @@ export const ENGINE_FLAGS = {
   'fail-on': { type: 'string', options: ['error', 'warning', 'info', 'none'], default: 'warning',
     description: 'exit 1 when a finding is at or above this severity' },
   host: { type: 'string', char: 'H', description: 'engine address (unix://, tcp://, ssh://); default: DOCKER_HOST, the docker context, /var/run/docker.sock' },
-  timeout: { type: 'string', default: '20', description: 'seconds to wait for the engine on each request' },
+  timeout: { type: 'string', kind: 'duration', default: '20s', env: 'DOCKER_CLIENT_TIMEOUT',
+    description: 'how long to wait for the engine on each request (500ms, 20s, 1m); default: DOCKER_CLIENT_TIMEOUT, else 20s' },
 } as const satisfies Record<string, FlagSpec>;
 
 export const AUDIT_FLAGS = {
@@ -29,7 +25,7 @@ export const AUDIT_FLAGS = {
   ...ENGINE_FLAGS,
   method: { type: 'string', options: ['auto', 'exec', 'helper', 'host'], default: 'auto',
     description: 'how to read /proc: exec (a shell in the container), helper (a helper container in its PID namespace; no shell needed), host (one helper in the host PID namespace, for --all); auto picks' },
-  concurrency: { type: 'string', default: '8', description: 'containers audited at once with --all' },
+  concurrency: { type: 'string', kind: 'count', default: '8', description: 'containers audited at once with --all' },
   'no-tree': { type: 'boolean', description: 'leave the process tree out of the human report' },
   ...RUNTIME_FLAGS,
 } as const satisfies Record<string, FlagSpec>;
@@ -43,17 +39,10 @@ export interface AuditOptions extends EngineOptions, RuntimeOptions {
   tree: boolean;
 }
 
-export class UsageError extends Error {}
-
 export function positiveNumber(name: string, v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} takes a positive number, not ${JSON.stringify(v)}`);
   return n;
-}
-
-export function oneOf<T extends string>(name: string, v: string, options: readonly string[]): T {
-  if (!options.includes(v)) throw new UsageError(`--${name} takes one of ${options.join(', ')}, not ${JSON.stringify(v)}`);
-  return v as T;
 }
 
 export interface EngineOptions {
@@ -64,12 +53,13 @@ export interface EngineOptions {
 }
 
 export function toEngineOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): EngineOptions {
+  const fromEnv = flags.timeout === undefined && !!env.DOCKER_CLIENT_TIMEOUT;
   const timeout = (flags.timeout as string | undefined) ?? (env.DOCKER_CLIENT_TIMEOUT || ENGINE_FLAGS.timeout.default);
   return {
     json: !!flags.json,
     failOn: oneOf('fail-on', String(flags['fail-on'] ?? ENGINE_FLAGS['fail-on'].default), ENGINE_FLAGS['fail-on'].options),
     host: (flags.host as string | undefined) || undefined,
-    timeoutSeconds: positiveNumber('timeout', timeout),
+    timeoutSeconds: parseDuration(fromEnv ? 'DOCKER_CLIENT_TIMEOUT' : 'timeout', timeout) / 1000,
   };
 }
 
@@ -91,7 +81,7 @@ export function toAuditOptions(flags: Record<string, unknown>, containers: strin
     ...toEngineOptions(flags, env),
     containers, all, filters,
     method: oneOf('method', str('method'), AUDIT_FLAGS.method.options),
-    concurrency: Math.floor(positiveNumber('concurrency', str('concurrency'))),
+    concurrency: parseCount('concurrency', str('concurrency'), 1),
     tree: !flags['no-tree'],
     ...toRuntimeOptions(flags, (m) => new UsageError(m)),
   };

@@ -1,36 +1,14 @@
-import { analyze, type AuditReport } from '../analysis/audit.js';
-import { collect, containerInfo } from '../collect/collect.js';
+import type { AuditReport } from '../analysis/audit.js';
 import { runCleanup } from '../cleanup.js';
-import { Engine } from '../engine/client.js';
-import { resolveEndpoint } from '../engine/connection.js';
-import { EXIT, ZaError } from '../engine/errors.js';
-import { atOrAbove, type Finding } from '../findings/model.js';
 import { toJSON } from '../render/json.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import type { AuditOptions } from './audit-options.js';
+import { reportError } from './errors.js';
 import type { IO } from './io.js';
+import { auditOne, engineFor, exitFor } from './shared.js';
 
-export function exitFor(findings: readonly Finding[], failOn: AuditOptions['failOn']): number {
-  return atOrAbove(findings, failOn).length > 0 ? EXIT.FINDINGS : EXIT.OK;
-}
-
-export function engineFor(opts: Pick<AuditOptions, 'host' | 'timeoutSeconds'>, env: NodeJS.ProcessEnv): Engine {
-  return new Engine(resolveEndpoint(opts.host, env), { timeoutMs: opts.timeoutSeconds * 1000 });
-}
-
-/** Print an error the way every command does: a line, a hint; JSON when asked. */
-export function reportError(err: unknown, io: IO, json: boolean): number {
-  const e = err instanceof ZaError ? err : new ZaError('ENGINE_API', err instanceof Error ? err.message : String(err));
-  if (json) io.stdout.write(toJSON({ error: e.toJSON() }));
-  io.stderr.write(`zombie-audit: ${e.message}\n`);
-  if (e.hint) io.stderr.write(`  hint: ${e.hint}\n`);
-  return EXIT.ERROR;
-}
-
-export async function auditOne(engine: Engine, ref: string, method: AuditOptions['method']): Promise<AuditReport> {
-  const c = await collect(engine, ref, method === 'host' ? 'auto' : method);
-  return analyze(c.snapshot, containerInfo(c.inspect), c.method);
-}
+// kept for the modules that import them from here
+export { auditOne, engineFor, exitFor, reportError };
 
 /** `zombie-audit <container>...` and `zombie-audit --all`: returns the exit code. */
 export async function runAudit(opts: AuditOptions, io: IO): Promise<number> {
@@ -52,8 +30,6 @@ export async function runAudit(opts: AuditOptions, io: IO): Promise<number> {
       io.stdout.write(parts.join('\n'));
     }
     return exitFor(reports.flatMap((r) => r.findings), opts.failOn);
-  } catch (err) {
-    return reportError(err, io, opts.json);
   } finally {
     await runCleanup();
     engine.close();

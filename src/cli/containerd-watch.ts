@@ -5,10 +5,11 @@ import type { ContainerSummary } from '../engine/runtime.js';
 import { parseSnapshot } from '../proc/snapshot.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import { analyzeSeries, parentExits, sampleOf, type Sample } from '../watch/series.js';
-import { reportError } from './audit.js';
+import { reportError } from './errors.js';
 import type { IO } from './io.js';
 import type { RuntimeOptions } from './runtime-flags.js';
-import { view, type WatchOptions, type Record1 } from './watch.js';
+import { renderWatchHuman as view, type WatchRecord as Record1 } from '../render/watch-human.js';
+import type { WatchOptions } from './watch-options.js';
 
 /**
  * `zombie-audit watch <ns/pod/container> --runtime containerd`: each sample is one read of the

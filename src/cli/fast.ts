@@ -1,34 +1,15 @@
-import { parseArgs } from 'node:util';
-import { AUDIT_FLAGS, toAuditOptions, UsageError } from './audit-options.js';
+import { AUDIT_FLAGS, toAuditOptions } from './audit-options.js';
 import { runAudit } from './audit.js';
 import { processIO } from './io.js';
+import { runWith } from './run.js';
 
 /**
  * The audit without oclif: `zombie-audit <container>` is what an engineer types during an
- * incident, and loading oclif costs ~60 ms here, half of a whole `docker exec`. Returns
- * undefined when the arguments need oclif (help, a parse error): the caller then runs oclif,
- * which prints the proper message.
+ * incident, and loading oclif costs ~60 ms here, half of a whole `docker exec`. The same
+ * pipeline as the oclif route (runWith: one parser, one error path), bundled into one file.
+ * `implicit`: no command was typed, so a name that is neither a container nor a command gets
+ * "did you mean" among `commands`.
  */
-export async function fastAudit(argv: string[]): Promise<number | undefined> {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
-  for (const [name, f] of Object.entries(AUDIT_FLAGS)) {
-    options[name] = { type: f.type, ...('char' in f && f.char ? { short: f.char } : {}), ...('multiple' in f && f.multiple ? { multiple: true } : {}) };
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch {
-    return undefined;
-  }
-  let opts;
-  try {
-    opts = toAuditOptions(parsed.values, parsed.positionals);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`zombie-audit: ${e.message}\n  see: zombie-audit audit --help\n`);
-      return 2;
-    }
-    throw e;
-  }
-  return runAudit(opts, processIO());
+export async function fastAudit(argv: string[], ctx: { commands?: string[]; implicit?: boolean } = {}): Promise<number> {
+  return runWith('audit', { flags: AUDIT_FLAGS, run: (f, a, io) => runAudit(toAuditOptions(f, a, io.env), io) }, argv, processIO(), ctx);
 }

@@ -1,10 +1,14 @@
 import { runCleanup } from '../cleanup.js';
-import { fixContainer, type FixOptions, type FixReport } from '../fix/fix.js';
+import { fixContainer, type FixOptions } from '../fix/fix.js';
 import type { InitChoice } from '../fix/dockerfile.js';
 import { toJSON } from '../render/json.js';
-import { makeStyle, wantColor } from '../render/style.js';
-import { ENGINE_FLAGS, positiveNumber, toEngineOptions, UsageError, type EngineOptions, type FlagSpec } from './audit-options.js';
-import { engineFor, reportError } from './audit.js';
+import { renderFixHuman } from '../render/fix-human.js';
+import { wantColor } from '../render/style.js';
+import { ENGINE_FLAGS, toEngineOptions, UsageError, type EngineOptions, type FlagSpec } from './audit-options.js';
+import { parseDuration } from './options.js';
+import { InputError } from './errors.js';
+import { engineFor } from './shared.js';
+import { ZaError } from '../engine/errors.js';
 import type { IO } from './io.js';
 
 export const FIX_FLAGS = {
@@ -16,12 +20,12 @@ export const FIX_FLAGS = {
   'dry-run': { type: 'boolean', description: 'show every step without doing it' },
   'no-probe': { type: 'boolean', description: 'skip the before/after probe' },
   'shim-arg': { type: 'string', multiple: true, description: 'an argument for za-shim in the entrypoint (e.g. -g, -k 5), repeatable' },
-  settle: { type: 'string', default: '1', description: 'seconds a sandbox or the new container runs before it is checked' },
+  settle: { type: 'string', kind: 'duration', default: '1s', description: 'how long a sandbox or the new container runs before it is checked (500ms, 1s, ...)' },
   dockerfile: { type: 'string', description: 'rewrite this Dockerfile instead: exec form where it keeps the meaning, an init in front; shows a diff' },
   write: { type: 'boolean', description: 'with --dockerfile: apply the change (atomically, keeping Dockerfile.zombie-audit.bak)' },
   init: { type: 'string', options: ['auto', 'tini', 'dumb-init', 'shim'], default: 'auto', description: 'with --dockerfile: the init to add (auto: an installed one, else tini from the package manager, else the shim)' },
   target: { type: 'string', description: 'with --dockerfile: the stage that runs (default: the last)' },
-  grace: { type: 'string', description: 'grace period for the stop tests (default: the stop timeout, or 10)' },
+  grace: { type: 'string', kind: 'duration', description: 'grace period for the stop tests (default: the stop timeout, or 10s)' },
   ...ENGINE_FLAGS,
 } as const satisfies Record<string, FlagSpec>;
 
@@ -49,35 +53,9 @@ export function toFixOptions(flags: Record<string, unknown>, args: string[], env
     dockerfile: flags.dockerfile as string | undefined, write: !!flags.write, init: String(flags.init ?? 'auto') as InitChoice, target: flags.target as string | undefined, tag: flags.tag as string | undefined,
     recreate: !!flags.recreate, commitChanges: !!flags['commit-changes'], keepOld: !!flags['keep-old'], dryRun: !!flags['dry-run'],
     probe: !flags['no-probe'], shimArgs: ((flags['shim-arg'] as string[] | undefined) ?? []).flatMap((a) => a.split(' ').filter(Boolean)),
-    settleMs: positiveNumber('settle', String(flags.settle ?? '1')) * 1000,
-    graceSeconds: flags.grace === undefined ? undefined : positiveNumber('grace', String(flags.grace)),
+    settleMs: parseDuration('settle', String(flags.settle ?? FIX_FLAGS.settle.default)),
+    graceSeconds: flags.grace === undefined ? undefined : parseDuration('grace', String(flags.grace)) / 1000,
   };
-}
-
-export async function renderFixHuman(r: FixReport, color: boolean): Promise<string> {
-  const s = await makeStyle(color);
-  const L: string[] = [];
-  L.push(`${s.bold('Fix')} ${r.container.name} ${s.dim(`(${r.container.image})`)}${r.dryRun ? s.yellow('  dry run: nothing done') : ''}`);
-  r.steps.forEach((st, i) => L.push(`  ${i + 1}. ${st}`));
-  if (r.image) L.push(`${s.bold('Image')}  ${r.image.ref} ${s.dim(`(${r.image.id.slice(7, 19)}, ${r.image.arch})`)}`);
-  const b = r.before.probe;
-  const a = r.after?.probe;
-  if (b && a) {
-    const { default: Table } = await import('cli-table3');
-    const t = new Table({ head: ['', 'before', 'after'], style: { head: color ? ['bold'] : [], border: color ? ['grey'] : [] } });
-    t.push(['PID 1', `${b.pid1.name} (${b.pid1.kind})`, `${a.pid1.name} (${a.pid1.kind})`]);
-    t.push(['orphans', b.zombieProbe?.summary ?? '?', a.zombieProbe?.summary ?? '?']);
-    t.push([b.termProbe?.signal ?? 'stop', b.termProbe?.summary ?? b.inferredStop.summary, a.termProbe?.summary ?? a.inferredStop.summary]);
-    L.push(t.toString());
-  }
-  if (r.recreated) {
-    L.push(`${s.bold('Recreated')} ${r.recreated.name} (${r.recreated.id.slice(0, 12)}); the old one ${r.recreated.oldRemoved ? 'removed (its volumes kept)' : `kept as ${r.recreated.old}`}`);
-  }
-  if (r.usage.length) {
-    L.push(s.bold('Use it'));
-    for (const u of r.usage) L.push(`  ${u}`);
-  }
-  return L.join('\n') + '\n';
 }
 
 async function runFixDockerfile(o: FixCliOptions, io: IO): Promise<number> {
@@ -86,8 +64,7 @@ async function runFixDockerfile(o: FixCliOptions, io: IO): Promise<number> {
   try {
     p = await patchDockerfile(o.dockerfile!, { init: o.init, target: o.target });
   } catch (e) {
-    io.stderr.write(`zombie-audit: ${(e as Error).message}\n`);
-    return 2;
+    throw e instanceof ZaError || (e as NodeJS.ErrnoException).code ? e : new InputError((e as Error).message);
   }
   const written = o.write && p.changed && !o.dryRun ? writePatch(p) : [];
   let after: unknown[] = [];
@@ -107,6 +84,8 @@ async function runFixDockerfile(o: FixCliOptions, io: IO): Promise<number> {
   return 0;
 }
 
+export { renderFixHuman };
+
 export async function runFix(o: FixCliOptions, io: IO): Promise<number> {
   if (o.dockerfile) return runFixDockerfile(o, io);
   const engine = engineFor(o, io.env);
@@ -116,8 +95,6 @@ export async function runFix(o: FixCliOptions, io: IO): Promise<number> {
     io.stdout.write(o.json ? toJSON(r) : await renderFixHuman(r, wantColor(io.stdout, io.env)));
     const stillBad = r.after?.probe?.findings.filter((f) => f.severity === 'error') ?? [];
     return stillBad.length > 0 ? 1 : 0;
-  } catch (err) {
-    return reportError(err, io, o.json);
   } finally {
     await runCleanup();
     engine.close();

@@ -1,24 +1,14 @@
 import type { AuditReport } from '../analysis/audit.js';
 import type { Engine } from '../engine/client.js';
 import { EXIT, ZaError } from '../engine/errors.js';
-import { SEVERITY_RANK, type Severity } from '../findings/model.js';
 import { toJSON } from '../render/json.js';
+import { renderScanHuman, type ScanFailure, type ScanReport } from '../render/scan-human.js';
 import { makeStyle, wantColor } from '../render/style.js';
-import { auditOne, exitFor } from './audit.js';
+import { auditOne, exitFor } from './shared.js';
 import type { AuditOptions } from './audit-options.js';
 import type { IO } from './io.js';
 
-export interface ScanFailure { container: string; code: string; message: string }
-
-export interface ScanReport {
-  schema: 'zombie-audit/scan@1';
-  method: string;
-  containers: AuditReport[];
-  /** containers that could not be audited (the others still are) */
-  failures: ScanFailure[];
-  /** containers that stopped or vanished between the listing and their audit */
-  skipped: ScanFailure[];
-}
+export type { ScanFailure, ScanReport };
 
 /** Run `fn` over `items` with at most `limit` at once. */
 export async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
@@ -75,35 +65,11 @@ export async function scan(engine: Engine, opts: AuditOptions, io: IO): Promise<
   return report;
 }
 
-function worst(r: AuditReport): Severity | undefined {
-  let w: Severity | undefined;
-  for (const f of r.findings) if (!w || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w]) w = f.severity;
-  return w;
-}
-
 export async function runScan(engine: Engine, opts: AuditOptions, io: IO): Promise<number> {
   const report = await scan(engine, opts, io);
   report.containers.sort((a, b) => a.container.name.localeCompare(b.container.name));
   if (opts.json) io.stdout.write(toJSON(report));
-  else {
-    const style = await makeStyle(wantColor(io.stdout, io.env));
-    const { default: Table } = await import('cli-table3');
-    const t = new Table({
-      head: ['container', 'PID 1', 'kind', 'zombies', 'TERM', 'docker stop', 'findings'],
-      chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-      style: { head: style.color ? ['bold'] : [], border: style.color ? ['grey'] : [] },
-    });
-    for (const r of report.containers) {
-      const w = worst(r);
-      t.push([r.container.name, r.pid1.name, r.pid1.kind, r.processes.zombies ? style.red(String(r.processes.zombies)) : '0',
-        r.pid1.signals.TERM, r.stop.outcome === 'killed' ? style.red(`killed after ${r.stop.timeoutSeconds} s`) : r.stop.outcome,
-        r.findings.length ? `${w ? style.sev(w).trim() : ''} ${r.findings.map((f) => f.id).join(' ')}` : style.green('none')]);
-    }
-    io.stdout.write(`${report.containers.length} container${report.containers.length === 1 ? "" : "s"} audited (read by ${report.method})\n${t.toString()}\n`);
-    for (const f of report.skipped) io.stdout.write(style.dim(`skipped ${f.container}: ${f.message}\n`));
-    for (const f of report.failures) io.stdout.write(style.red(`failed ${f.container}: ${f.message}\n`));
-    io.stdout.write(`details: zombie-audit <container>; ids: docs/findings/\n`);
-  }
+  else io.stdout.write(await renderScanHuman(report, await makeStyle(wantColor(io.stdout, io.env))));
   if (report.failures.length > 0) return EXIT.ERROR;
   return exitFor(report.containers.flatMap((r) => r.findings), opts.failOn);
 }

@@ -4,116 +4,18 @@ import { onCleanup, runCleanup } from '../cleanup.js';
 import type { Engine } from '../engine/client.js';
 import { EXIT, ZaError } from '../engine/errors.js';
 import { makeStyle, wantColor, type Style } from '../render/style.js';
-import { analyzeSeries, duration, parentExits, sampleOf, sparkline, type Analysis, type Sample } from '../watch/series.js';
-import { ENGINE_FLAGS, positiveNumber, toEngineOptions, UsageError, type EngineOptions, type FlagSpec } from './audit-options.js';
-import { engineFor, reportError } from './audit.js';
+import { analyzeSeries, parentExits, sampleOf, type Sample } from '../watch/series.js';
+import { renderWatchHuman, type WatchRecord } from '../render/watch-human.js';
+import { reportError } from './errors.js';
+import { engineFor } from './shared.js';
+import { parseDuration as parseDurationOf } from './options.js';
+import type { WatchOptions } from './watch-options.js';
 import type { IO } from './io.js';
-import { RUNTIME_FLAGS, toRuntimeOptions, type RuntimeOptions } from './runtime-flags.js';
 
-export const WATCH_FLAGS = {
-  all: { type: 'boolean', char: 'a', description: 'watch every running container (one helper in the host PID namespace reads them all each interval)' },
-  filter: { type: 'string', multiple: true, description: 'with --all: only containers matching a docker ps filter (label=..., name=...), repeatable' },
-  interval: { type: 'string', default: '2', description: 'seconds between samples (each is one engine round trip)' },
-  count: { type: 'string', description: 'stop after this many samples' },
-  duration: { type: 'string', description: 'stop after this long: 90, 90s, 5m, 1h' },
-  window: { type: 'string', default: '60', description: 'seconds of samples the rate is computed over' },
-  'max-zombies': { type: 'string', description: 'exit 1 the first time the container holds more zombies than this (a health check)' },
-  'max-rate': { type: 'string', description: 'exit 1 the first time zombies grow faster than this many per minute' },
-  follow: { type: 'boolean', description: 'when the container stops or is replaced, wait for one of the same name and go on' },
-  collector: { type: 'string', options: ['stream', 'exec'], default: 'stream', description: "stream: one helper container in the container's PID namespace prints a snapshot every interval (no engine call per sample); exec: one docker exec per sample" },
-  json: ENGINE_FLAGS.json,
-  host: ENGINE_FLAGS.host,
-  timeout: ENGINE_FLAGS.timeout,
-  ...RUNTIME_FLAGS,
-} as const satisfies Record<string, FlagSpec>;
+export { toWatchOptions, WATCH_FLAGS, type WatchOptions } from './watch-options.js';
 
-export interface WatchOptions extends EngineOptions, RuntimeOptions {
-  container: string;
-  all: boolean;
-  filters: Record<string, string[]>;
-  intervalMs: number;
-  count?: number;
-  durationMs?: number;
-  windowMs: number;
-  maxZombies?: number;
-  maxRate?: number;
-  follow: boolean;
-  collector: 'stream' | 'exec';
-}
-
-export function parseDuration(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s.trim());
-  if (!m) throw new UsageError(`--duration takes 90, 90s, 5m or 1h, not ${JSON.stringify(s)}`);
-  const n = Number(m[1]);
-  return n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000);
-}
-
-export function toWatchOptions(flags: Record<string, unknown>, args: string[], env: NodeJS.ProcessEnv = process.env): WatchOptions {
-  const all = !!flags.all;
-  if (all && args.length > 0) throw new UsageError('pass either a container or --all, not both');
-  if (!all && args.length !== 1) throw new UsageError('name one container to watch, or pass --all');
-  const filters: Record<string, string[]> = {};
-  for (const f of (flags.filter as string[] | undefined) ?? []) {
-    const i = f.indexOf('=');
-    if (i < 1) throw new UsageError(`--filter takes key=value, not ${JSON.stringify(f)}`);
-    (filters[f.slice(0, i)] ??= []).push(f.slice(i + 1));
-  }
-  if (!all && Object.keys(filters).length) throw new UsageError('--filter goes with --all');
-  const num = (k: string) => (flags[k] === undefined ? undefined : positiveNumber(k, String(flags[k])));
-  return {
-    ...toEngineOptions({ ...flags, 'fail-on': 'warning' }, env), container: args[0] ?? '', all, filters,
-    intervalMs: (num('interval') ?? 2) * 1000, count: num('count'),
-    durationMs: flags.duration === undefined ? undefined : parseDuration(String(flags.duration)),
-    windowMs: (num('window') ?? 60) * 1000, maxZombies: flags['max-zombies'] === undefined ? undefined : Number(flags['max-zombies']),
-    maxRate: num('max-rate'), follow: !!flags.follow, collector: String(flags.collector ?? 'stream') === 'exec' ? 'exec' : 'stream',
-    ...toRuntimeOptions(flags, (m) => new UsageError(m)),
-  };
-}
-
-export interface Record1 {
-  t: string;
-  container: string;
-  sample: number;
-  zombies: number;
-  perMinute: number;
-  processes: number;
-  pids: { current?: number; max?: number };
-  limit?: Analysis['limit'];
-  secondsToLimit?: number;
-  pid1State: string;
-  parents: Array<{ ppid: number; name: string; zombies: number; perMinute: number }>;
-  events: string[];
-  /** set on the sample that broke --max-zombies or --max-rate */
-  breach?: string;
-}
-
-export function view(r: Record1, history: number[], s: Style, o: WatchOptions): string {
-  const L: string[] = [];
-  L.push(`${s.bold('zombie-audit watch')} ${r.container}  ${s.dim(`every ${o.intervalMs / 1000} s, sample ${r.sample}, ${r.t}`)}`);
-  L.push('');
-  L.push(`${s.bold('Zombies')}  ${r.zombies > 0 ? s.red(String(r.zombies)) : '0'}   ${s.cyan(sparkline(history, 50))}`);
-  const rate = r.perMinute;
-  L.push(`${s.bold('Rate')}     ${Math.abs(rate) < 0.05 ? s.green('flat') : rate > 0 ? s.red(`+${rate.toFixed(1)}/min`) : s.green(`${rate.toFixed(1)}/min`)}  ${s.dim(`over the last ${o.windowMs / 1000} s`)}`);
-  L.push(`${s.bold('PID 1')}    state ${r.pid1State}   ${s.bold('PIDs')} ${r.pids.current ?? '?'}${r.pids.max ? ` of ${r.pids.max}` : ''}`);
-  if (r.limit && r.secondsToLimit === 0) {
-    L.push(`${s.bold('Projection')} ${s.red(`${r.limit.source} ${r.limit.value} reached: the container cannot fork`)}`);
-  } else if (r.limit && r.secondsToLimit !== undefined) {
-    L.push(`${s.bold('Projection')} ${s.yellow(`${r.limit.source} ${r.limit.value} reached in about ${duration(r.secondsToLimit * 1000)} at the current rate`)}`);
-  } else if (r.limit) {
-    L.push(`${s.bold('Projection')} ${s.dim(`${r.limit.source} ${r.limit.value}: not growing`)}`);
-  }
-  if (r.parents.length) {
-    L.push('');
-    L.push(s.bold('Leaking parents'));
-    for (const p of r.parents.slice(0, 8)) {
-      L.push(`  pid ${String(p.ppid).padEnd(7)} ${p.name.padEnd(16)} ${String(p.zombies).padStart(6)} zombies  ${p.perMinute > 0.05 ? s.red(`+${p.perMinute.toFixed(1)}/min`) : 'flat'}  ${s.dim(p.ppid === 1 ? 'PID 1 does not reap' : 'a live parent that never waits')}`);
-    }
-  }
-  for (const e of r.events) L.push(s.yellow(`! ${e}`));
-  if (r.breach) L.push(s.red(`limit passed: ${r.breach}`));
-  L.push(s.dim('Ctrl-C to stop'));
-  return L.join('\n') + '\n';
-}
+/** `--duration`'s syntax (one for every duration flag: src/cli/options.ts), in ms. */
+export const parseDuration = (s: string): number => parseDurationOf('duration', s);
 
 export async function runWatch(o: WatchOptions, io: IO): Promise<number> {
   if (o.runtime !== 'docker' && (await import('./runtime-flags.js')).pickRuntime(o, io.env) === 'containerd') return (await import('./containerd-watch.js')).runContainerdWatch(o, io);
@@ -189,7 +91,7 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
     while (samples.length > 2 && samples[0].t < tick - Math.max(o.windowMs, 10 * o.intervalMs)) samples.shift();
     const a = analyzeSeries(samples, o.windowMs);
     n++;
-    const r: Record1 = {
+    const r: WatchRecord = {
       t: new Date(tick).toISOString(), container: name, sample: n, zombies: a.zombies, perMinute: round(a.perMinute),
       processes: sample.processes, pids: { current: sample.pidsCurrent, max: sample.pidsMax }, limit: a.limit,
       secondsToLimit: a.msToLimit === undefined ? undefined : Math.round(a.msToLimit / 1000), pid1State: sample.pid1State,
@@ -197,7 +99,7 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
     };
     if (o.maxZombies !== undefined && a.zombies > o.maxZombies) r.breach = `${a.zombies} zombies > --max-zombies ${o.maxZombies}`;
     else if (o.maxRate !== undefined && samples.length >= 3 && a.perMinute > o.maxRate) r.breach = `${a.perMinute.toFixed(1)} zombies/min > --max-rate ${o.maxRate}`;
-    if (live) io.stdout.write('\x1b[H\x1b[2J' + view(r, samples.map((x) => x.zombies), s, o));
+    if (live) io.stdout.write('\x1b[H\x1b[2J' + renderWatchHuman(r, samples.map((x) => x.zombies), s, o));
     else io.stdout.write(JSON.stringify(r) + '\n');
     if (r.breach) {
       if (live) io.stderr.write(`zombie-audit: ${r.breach}\n`);

@@ -1,4 +1,4 @@
-import { docPath } from '../findings/catalog.js';
+import { docUrl } from './meta.js';
 import type { Finding } from '../findings/model.js';
 import type { Style } from './style.js';
 
@@ -11,7 +11,7 @@ export function renderFindings(findings: readonly Finding[], s: Style): string {
     lines.push(`${s.sev(f.severity)} ${s.bold(f.id)}  ${where}${f.message}`);
     for (const e of f.evidence) lines.push(`          ${s.dim('•')} ${e}`);
     lines.push(`          ${s.green('fix:')} ${f.fix}`);
-    lines.push(`          ${s.dim('docs: ' + docPath(f.id))}`);
+    lines.push(`          ${s.dim('docs: ' + docUrl(f.id))}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -1,9 +1,13 @@
 import type { Severity } from '../findings/model.js';
 
-/** Colour only on a TTY, never with NO_COLOR or TERM=dumb; FORCE_COLOR forces it. */
+/**
+ * Colour only on a TTY, never with NO_COLOR (or --no-color, which sets it) or TERM=dumb;
+ * FORCE_COLOR=0 (or false) turns it off, any other FORCE_COLOR value forces it.
+ */
 export function wantColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return true;
   if (env.TERM === 'dumb') return false;
   return !!stream.isTTY;
 }
