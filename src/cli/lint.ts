@@ -5,7 +5,6 @@ import type { RunSpec } from '../lint/spec.js';
 import { toJSON } from '../render/json.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import { ENGINE_FLAGS, toEngineOptions, UsageError, type FlagSpec } from './audit-options.js';
-import { engineFor, reportError } from './audit.js';
 import type { IO } from './io.js';
 import { packageRoot } from '../paths.js';
 import { join } from 'node:path';
@@ -28,6 +27,8 @@ export async function runLint(flags: Record<string, unknown>, paths: string[], i
   const failOn = (flags['fail-on'] as Severity | 'none' | undefined) ?? config.failOn ?? 'warning';
   let specs: RunSpec[] = [];
   if (images.length) {
+    // loaded only for --image: the engine client is not needed to lint files (one-file lint start-up)
+    const { engineFor, reportError } = await import('./audit.js');
     const engine = engineFor(eo, io.env);
     try {
       const { imageSpec } = await import('../lint/image.js');

@@ -1,6 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { baseImageShell, shellOfInterpreter, type ShellKind } from './knowledge.js';
 import type { RunSpec, Form, ScriptSource } from './spec.js';
+
+/** A file lint cannot read as a Dockerfile (no FROM): reported as a finding, the other files go on. */
+export class InputError extends Error {
+  constructor(readonly file: string, readonly line: number, message: string, readonly severity: 'error' | 'warning' | 'info' = 'warning') { super(message); }
+}
 
 /**
  * A Dockerfile's final stage (or --target) as a RunSpec, with dockerfile-ast. CMD, ENTRYPOINT,
@@ -73,14 +79,29 @@ export function parsePragmas(text: string, prefix = '#'): { ignores: Map<number,
   return { ignores, fileIgnores };
 }
 
-export async function parseDockerfile(path: string, opts: { target?: string; context?: string } = {}): Promise<DockerfileFacts> {
+const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+function isDir(p: string): boolean {
+  try { return statSync(p).isDirectory(); } catch { return false; }
+}
+
+/** `*.sh`-style globs in the last path component (what COPY accepts most often) */
+function expandGlob(context: string, src: string): string[] {
+  if (!/[*?[]/.test(src)) return [src];
+  const slash = src.lastIndexOf('/');
+  const dir = slash >= 0 ? src.slice(0, slash) : '.';
+  const pat = new RegExp('^' + src.slice(slash + 1).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  try { return readdirSync(resolve(context, dir)).filter((n) => pat.test(n)).map((n) => (slash >= 0 ? `${dir}/${n}` : n)); } catch { return []; }
+}
+
+export async function parseDockerfile(path: string, opts: { target?: string; context?: string; sh?: ShellKind } = {}): Promise<DockerfileFacts> {
   const { DockerfileParser } = await import('dockerfile-ast');
   const text = readFileSync(path, 'utf8');
   const file = relative(process.cwd(), path) || path;
   const context = opts.context ?? dirname(path);
   const df = DockerfileParser.parse(text);
   const froms = df.getFROMs();
-  if (froms.length === 0) throw new Error(`${file}: no FROM instruction`);
+  if (froms.length === 0) throw new InputError(file, 1, `${file}: no FROM instruction: not a complete Dockerfile (a template or a fragment?), not linted`, 'info');
   const stageNames = froms.map((f) => f.getBuildStage()?.toLowerCase());
   let last = froms.length - 1;
   if (opts.target) {
@@ -101,6 +122,19 @@ export async function parseDockerfile(path: string, opts: { target?: string; con
     what: file, shellArgv: ['/bin/sh', '-c'], at: { file, line: stageStart[last] + 1 },
     script: async () => undefined,
   };
+  const preArgs = new Map<string, string>();
+  for (const l of text.slice(0, text.search(/^\s*FROM\s/im) >>> 0).split('\n')) {
+    const m = /^\s*ARG\s+(.*)$/i.exec(l);
+    if (m) for (const [k, v] of assignments(m[1], false)) preArgs.set(k, v);
+  }
+  const rawBase = froms[chain[0]].getImageName() ?? undefined;
+  const tag = froms[chain[0]].getImageTag();
+  const base = rawBase === undefined ? undefined : substitute(rawBase + (tag ? `:${tag}` : ''), preArgs);
+  const bf = baseImageShell(base);
+  spec.sh = opts.sh ? { kind: opts.sh, why: 'set by the caller' } : { kind: bf.shell, why: bf.shell === 'unknown' ? `the base image ${base ?? '?'} is not one lint knows` : `the base image ${base} (${bf.family})` };
+  if (bf.windows) spec.windows = base;
+  let cmdStage = -1;
+  const stageOf = (line: number): number => { let k = 0; for (let s = 0; s < stageStart.length; s++) if (line >= stageStart[s]) k = s; return k; };
   const copies: Array<{ srcs: string[]; dest: string; line: number }> = [];
   const vars = new Map<string, string>();
   const globals = new Map<string, string>();
@@ -121,15 +155,22 @@ export async function parseDockerfile(path: string, opts: { target?: string; con
       const argv = jsonForm(content);
       return argv ? { argv, at } : { shell: content, at };
     };
-    if (kw === 'ENTRYPOINT') { spec.entrypoint = form(); spec.cmd = undefined; } // ENTRYPOINT resets an inherited CMD
-    else if (kw === 'CMD') spec.cmd = form();
-    else if (kw === 'SHELL') spec.shellArgv = jsonForm(content) ?? spec.shellArgv;
+    // ENTRYPOINT resets a CMD inherited from an earlier stage, not one set before it in the same stage (as docker does)
+    if (kw === 'ENTRYPOINT') { spec.entrypoint = form(); if (cmdStage !== stageOf(line)) spec.cmd = undefined; }
+    else if (kw === 'CMD') { spec.cmd = form(); cmdStage = stageOf(line); }
+    else if (kw === 'SHELL') {
+      spec.shellArgv = jsonForm(content) ?? spec.shellArgv;
+      const prog = spec.shellArgv[0] ?? '';
+      if (/powershell|pwsh|cmd(\.exe)?$/i.test(prog)) spec.windows ??= `SHELL ${content.trim()}`;
+      else if (!opts.sh) spec.sh = { kind: shellOfInterpreter(prog, spec.sh!.kind), why: `SHELL ${content.trim()} (line ${line + 1})` };
+    }
     else if (kw === 'STOPSIGNAL') spec.stopSignal = { value: content.trim(), at };
     else if (kw === 'RUN' && INIT_PACKAGE.test(content) && /\b(apt-get|apt|apk|yum|dnf|microdnf|zypper)\b.*\binstall\b|\bcurl\b|\bwget\b/.test(content)) {
       spec.initInstalled = { name: INIT_PACKAGE.exec(content)![1], at };
     } else if (kw === 'COPY' || kw === 'ADD') {
+      if (/(^|\s)--from=/.test(content)) continue;
       const args = content.trim().split(/\s+/).filter((a) => !a.startsWith('--'));
-      const argv = jsonForm(content);
+      const argv = jsonForm(content.replace(/^(\s*--\S+\s+)+/, ''));
       const parts = argv ?? args;
       if (parts.length >= 2) {
         const dest = parts[parts.length - 1];
@@ -140,24 +181,50 @@ export async function parseDockerfile(path: string, opts: { target?: string; con
     }
   }
   const finalWorkdir = workdir;
+  const scripts = new Map<string, ScriptSource | undefined>();
   spec.script = async (p0: string): Promise<ScriptSource | undefined> => {
-    const p = p0.startsWith('./') || (p0.includes('/') && !p0.startsWith('/')) ? join(finalWorkdir, p0) : p0;
-    const base = p.slice(p.lastIndexOf('/') + 1);
+    if (scripts.has(p0)) return scripts.get(p0);
+    const found = findInContext(p0);
+    scripts.set(p0, found);
+    return found;
+  };
+  /** the file of the build context that lands at a path of the image (COPY/ADD of files, folders and globs) */
+  const findInContext = (p0: string): ScriptSource | undefined => {
+    const bare = !p0.includes('/');
+    const wanted = bare ? PATH_DIRS.map((d) => `${d}/${p0}`).concat(join(finalWorkdir, p0)) : [p0.startsWith('/') ? p0 : join(finalWorkdir, p0)];
+    const read = (onDisk: string, line: number): ScriptSource | undefined => {
+      try {
+        if (!statSync(onDisk).isFile() || statSync(onDisk).size > 2_000_000) return undefined;
+        return { path: relative(process.cwd(), onDisk) || onDisk, text: readFileSync(onDisk, 'utf8'), at: { file, line } };
+      } catch { return undefined; }
+    };
     for (const c of [...copies].reverse()) {
-      for (const src of c.srcs) {
-        if (/^https?:\/\//.test(src) || src.includes('*')) continue;
-        const srcBase = src.replace(/\/$/, '').slice(src.replace(/\/$/, '').lastIndexOf('/') + 1);
-        const destIsDir = c.dest.endsWith('/') || c.srcs.length > 1;
-        const target = destIsDir ? join(c.dest, srcBase) : c.dest;
-        const matches = target === p || (!p.includes('/') && target.slice(target.lastIndexOf('/') + 1) === base) || (p.startsWith('./') && target.endsWith(p.slice(1)));
-        if (!matches) continue;
-        const onDisk = resolve(context, src);
-        if (!existsSync(onDisk)) return undefined;
-        return { path: relative(process.cwd(), onDisk), text: readFileSync(onDisk, 'utf8'), at: { file, line: c.line } };
+      for (const src0 of c.srcs) {
+        if (/^https?:\/\//.test(src0) || src0.startsWith('$')) continue;
+        for (const src of expandGlob(context, src0)) {
+          const onDisk = resolve(context, src);
+          if (isDir(onDisk)) {
+            const destDir = c.dest.replace(/\/+$/, '') || '/';
+            for (const w of wanted) {
+              if (w.startsWith(destDir === '/' ? '/' : destDir + '/')) {
+                const hit = read(join(onDisk, w.slice(destDir.length)), c.line);
+                if (hit) return hit;
+              }
+            }
+            continue;
+          }
+          const srcBase = src.replace(/\/$/, '').slice(src.replace(/\/$/, '').lastIndexOf('/') + 1);
+          const destIsDir = c.dest.endsWith('/') || c.srcs.length > 1 || src0 !== src;
+          const target = destIsDir ? join(c.dest, srcBase) : c.dest;
+          const matches = wanted.includes(target) || (bare && target.slice(target.lastIndexOf('/') + 1) === p0);
+          if (!matches) continue;
+          if (!existsSync(onDisk)) return undefined;
+          return read(onDisk, c.line);
+        }
       }
     }
     return undefined;
   };
   const { ignores, fileIgnores } = parsePragmas(text);
-  return { spec, ignores, fileIgnores, baseImage: froms[chain[0]].getImageName() ?? undefined };
+  return { spec, ignores, fileIgnores, baseImage: base };
 }
