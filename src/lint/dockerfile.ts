@@ -127,9 +127,8 @@ export async function parseDockerfile(path: string, opts: { target?: string; con
     const m = /^\s*ARG\s+(.*)$/i.exec(l);
     if (m) for (const [k, v] of assignments(m[1], false)) preArgs.set(k, v);
   }
-  const rawBase = froms[chain[0]].getImageName() ?? undefined;
-  const tag = froms[chain[0]].getImageTag();
-  const base = rawBase === undefined ? undefined : substitute(rawBase + (tag ? `:${tag}` : ''), preArgs);
+  const rawBase = froms[chain[0]].getImage() ?? undefined;
+  const base = rawBase === undefined ? undefined : substitute(rawBase, preArgs);
   const bf = baseImageShell(base);
   spec.sh = opts.sh ? { kind: opts.sh, why: 'set by the caller' } : { kind: bf.shell, why: bf.shell === 'unknown' ? `the base image ${base ?? '?'} is not one lint knows` : `the base image ${base} (${bf.family})` };
   if (bf.windows) spec.windows = base;

@@ -60,14 +60,25 @@ export function baseImageShell(ref: string | undefined): BaseImageFacts {
     return { shell: 'bash', family: 'RHEL family (UBI, Fedora, CentOS, Rocky, Alma, Amazon Linux)' };
   }
   if (/(^|\/)(debian|ubuntu|buildpack-deps)$/.test(path)) return { shell: 'dash', family: 'Debian/Ubuntu' };
-  // official language and service images: Debian-based unless -alpine (or a named other distro in the tag)
-  if (/ubi|rhel|fedora|oraclelinux|amazonlinux|centos/.test(tag)) return { shell: 'bash', family: 'RHEL family' };
-  if (/(bookworm|bullseye|buster|stretch|trixie|slim|jammy|focal|noble|bionic|jdk|jre)/.test(tag) && !/alpine/.test(tag)) return { shell: 'dash', family: `Debian/Ubuntu (${name})` };
-  if (OFFICIAL_DEBIAN_BASED.has(name) && (slash < 0 || /^(docker\.io\/)?(library\/)?$/.test(r.slice(0, slash + 1)) || r.startsWith('eclipse-temurin') || /^(mcr\.microsoft\.com\/)?(openjdk|dotnet)/.test(r))) {
-    return { shell: 'dash', family: `Debian/Ubuntu (${name})` };
+  if (/rhel\d*|(^|[-/])ubi\d/.test(name)) return { shell: 'bash', family: 'RHEL family' };
+  // openjdk 12 and later: the default tags are Oracle Linux (bash as sh); -slim/-buster/-bullseye/-bookworm are Debian
+  // (docker-library/openjdk generate-stackbrew-library.sh: "oraclelinux" is the default variant from 12 on)
+  if (name === 'openjdk' && /^(\d+)/.test(tag) && Number(/^(\d+)/.exec(tag)![1]) >= 12 && !/slim|buster|bullseye|bookworm|alpine|windows|nanoserver/.test(tag)) {
+    return { shell: 'bash', family: 'Oracle Linux (openjdk 12+)' };
   }
-  if (/^(eclipse-temurin|amazoncorretto|sapmachine)$/.test(name)) return { shell: name === 'amazoncorretto' ? 'bash' : 'dash', family: name === 'amazoncorretto' ? 'Amazon Linux' : 'Ubuntu' };
-  if (/^mcr\.microsoft\.com\/dotnet\//.test(r)) return { shell: 'dash', family: 'Debian (dotnet)' };
+  // oven/bun: Debian unless -alpine/-distroless (oven-sh/bun dockerhub/*/Dockerfile)
+  if (path.endsWith('oven/bun')) return /distroless/.test(tag) ? { shell: 'none', family: 'distroless (bun)' } : { shell: 'dash', family: 'Debian (oven/bun)' };
+  // a distribution named in the tag (mysql:8-oracle, maven:3-amazoncorretto-17, python:3.12-bookworm)
+  if (/ubi\d|rhel|fedora|oraclelinux|(^|[-.])oracle$|amazonlinux|amazoncorretto|centos|rockylinux|almalinux/.test(tag)) return { shell: 'bash', family: 'RHEL family (by tag)' };
+  if (/^(eclipse-temurin|sapmachine)$/.test(name)) return { shell: 'dash', family: 'Ubuntu' };
+  if (name === 'amazoncorretto') return { shell: 'bash', family: 'Amazon Linux' };
+  // mysql 8 and later default to Oracle Linux (docker-library/mysql: "oracle" is the default variant; -debian is Debian)
+  if (name === 'mysql' && !/debian|^5\.[0-6]/.test(tag)) return { shell: 'bash', family: 'Oracle Linux (mysql)' };
+  if (/(^|[-.])(bookworm|bullseye|buster|stretch|jessie|trixie|jammy|focal|noble|bionic|xenial)([-.]|$)/.test(tag)) return { shell: 'dash', family: `Debian/Ubuntu (${name}:${tag})` };
+  // official language and service images: Debian-based unless -alpine (checked above)
+  const official = slash < 0 || /^(docker\.io\/)?(library\/)?$/.test(r.slice(0, slash + 1));
+  if (OFFICIAL_DEBIAN_BASED.has(name) && official) return { shell: 'dash', family: `Debian/Ubuntu (${name})` };
+  if (/^mcr\.microsoft\.com\/dotnet\/(sdk|aspnet|runtime)/.test(r)) return { shell: 'dash', family: 'Debian (dotnet)' };
   return { shell: 'unknown', family: 'unknown' };
 }
 
@@ -76,11 +87,13 @@ const OFFICIAL_DEBIAN_BASED = new Set([
   'python', 'node', 'openjdk', 'golang', 'ruby', 'php', 'perl', 'rust', 'gcc', 'haskell', 'elixir', 'erlang',
   'julia', 'r-base', 'swift', 'clojure', 'maven', 'gradle', 'tomcat', 'jetty', 'nginx', 'httpd', 'postgres',
   'mysql', 'mariadb', 'redis', 'memcached', 'mongo', 'rabbitmq', 'elasticsearch', 'kibana', 'logstash',
-  'wordpress', 'drupal', 'joomla', 'ghost', 'nextcloud', 'owncloud', 'odoo', 'sonarqube', 'jenkins', 'cassandra',
-  'couchdb', 'neo4j', 'solr', 'zookeeper', 'flink', 'spark', 'kong', 'traefik', 'caddy', 'haproxy', 'varnish',
-  'eclipse-temurin', 'buildpack-deps', 'pypy', 'dart', 'composer', 'bitnami', 'influxdb', 'telegraf',
-  'chronograf', 'rethinkdb', 'couchbase', 'matomo', 'mediawiki', 'redmine', 'rocket.chat', 'adminer', 'groovy',
-  'kotlin', 'crate', 'arangodb', 'orientdb', 'nats', 'registry', 'vault', 'consul', 'znc', 'irssi', 'bash',
+  'wordpress', 'drupal', 'joomla', 'ghost', 'nextcloud', 'owncloud', 'odoo', 'sonarqube', 'jenkins',
+  'cassandra', 'couchdb', 'neo4j', 'solr', 'zookeeper', 'flink', 'spark', 'haproxy', 'varnish',
+  'eclipse-temurin', 'buildpack-deps', 'pypy', 'dart', 'influxdb', 'telegraf', 'chronograf', 'rethinkdb',
+  'couchbase', 'matomo', 'mediawiki', 'redmine', 'rocket.chat', 'groovy', 'kotlin', 'java', 'jruby',
+  'iojs', 'django', 'rails', 'celery', 'plone', 'sentry', 'storm', 'thrift', 'hylang', 'geonetwork', 'xwiki',
+  'yourls', 'friendica', 'silverpeas', 'postfixadmin', 'phpmyadmin', 'aerospike', 'emqx',
+  'open-liberty', 'websphere-liberty', 'ibmjava', 'orientdb', 'irssi',
 ]);
 
 /** bash is its own shell everywhere (`bash -c`), busybox ash wherever it is named. */
