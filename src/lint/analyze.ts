@@ -95,6 +95,9 @@ export async function pid1Facts(spec: RunSpec): Promise<Pid1Facts | undefined> {
   const sh = spec.sh ?? { kind: 'unknown' as ShellKind, why: 'the base image is unknown' };
   const f: Pid1Facts = { spec, argv: eff.argv, at: decisive?.at ?? eff.at, form: decisive?.shell !== undefined ? 'shell' : 'exec', app: eff.argv, sh, pid1: { dropsTerm: 'unknown' } };
   let rest = eff.argv;
+  // a shell or script that stays PID 1 drops the stop signal unless it traps it
+  const stop = (spec.stopSignal?.value ?? 'SIGTERM').toUpperCase().replace(/^SIG/, '');
+  const traps = (facts: ScriptFacts) => facts.traps.some((t) => t.signals.includes(stop) || t.signals.includes(String({ TERM: 15, INT: 2, QUIT: 3, HUP: 1 }[stop] ?? '')));
   if (spec.engineInit) f.init = 'docker-init';
   if (isInit(rest[0])) {
     f.init = basename(rest[0]);
@@ -118,7 +121,7 @@ export async function pid1Facts(spec: RunSpec): Promise<Pid1Facts | undefined> {
         const staysOn = explicit ? [] : KNOWN_SHELLS.filter((k) => !facts.implicitExec[k]);
         const stays: boolean | 'unknown' = explicit ? false : kind === 'dash' || kind === 'bash' || kind === 'busybox' ? staysOn.includes(kind) : staysOn.length === 3 ? true : staysOn.length === 0 ? false : 'unknown';
         f.shellString ??= { text, facts, shell: kind, interp: rest[0], stays, staysOn, explicit };
-        if (stays !== false) setPid1(comm(rest[0]), stays === true ? !facts.traps.some((t) => t.signals.includes('TERM')) : 'unknown');
+        if (stays !== false) setPid1(comm(rest[0]), stays === true ? !traps(facts) : 'unknown');
         if (facts.finals.length !== 1 || facts.finals[0].argv.length === 0) break;
         rest = substituteArgs(facts.finals[0].argv, rest.slice(ci + 2));
         if (/^\$/.test(rest[0] ?? '')) break;
@@ -132,7 +135,7 @@ export async function pid1Facts(spec: RunSpec): Promise<Pid1Facts | undefined> {
       const facts = await analyzeScript(src.text);
       f.script ??= { source: src, facts, interp: rest[0] };
       const allExec = facts.finals.length > 0 && facts.finals.every((x) => x.exec);
-      if (!allExec) setPid1(comm(rest[0]), !facts.traps.some((t) => t.signals.includes('TERM')));
+      if (!allExec) setPid1(comm(rest[0]), !traps(facts));
       if (facts.finals.length !== 1 || !facts.finals[0].exec) break;
       rest = substituteArgs(facts.finals[0].argv, rest.slice(si + 1));
       continue;
@@ -150,7 +153,7 @@ export async function pid1Facts(spec: RunSpec): Promise<Pid1Facts | undefined> {
         const facts = await analyzeScript(src.text);
         f.script ??= { source: src, facts };
         const allExec = facts.finals.length > 0 && facts.finals.every((x) => x.exec);
-        if (!allExec) setPid1(comm(rest[0]), !facts.traps.some((t) => t.signals.includes('TERM')));
+        if (!allExec) setPid1(comm(rest[0]), !traps(facts));
         if (facts.finals.length !== 1 || !facts.finals[0].exec) break;
         rest = substituteArgs(facts.finals[0].argv, rest.slice(1));
         continue;

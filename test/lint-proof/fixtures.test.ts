@@ -33,8 +33,10 @@ const FIX = join(ROOT, 'fixtures/lint');
 const LABEL = 'zombie-audit.test';
 const RUN = `lint-proof-${randomBytes(3).toString('hex')}`;
 const SHELLS: KnownShell[] = ['dash', 'bash', 'busybox'];
-const GRACE = 3;
+const GRACE = 5;
 
+/** the proof images this run used: older ones (stale hashes) are removed after the run */
+const used = new Set<string>();
 const docker = async (args: string[], timeoutMs = 120_000): Promise<string> => (await run('docker', args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 })).stdout.trim();
 
 /** The Dockerfiles of fixtures/lint (not the Windows one: lint skips it, and there is no Windows engine here). */
@@ -88,6 +90,7 @@ async function buildImage(dir: string, file: string, shell: KnownShell): Promise
     for (const f of readdirSync(ctx).sort()) h.update(f).update(readFileSync(join(ctx, f))).update(String(statSync(join(ctx, f)).mode));
     const tag = `zombie-audit-lint-proof/${basename(dir)}-${file.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}:${shell}-${h.digest('hex').slice(0, 12)}`;
     const have = spawnSync('docker', ['image', 'inspect', tag], { stdio: 'ignore' }).status === 0;
+    used.add(tag);
     if (!have) await docker(['build', '-q', '--label', 'zombie-audit.lint-proof=1', '-f', join(ctx, file), '-t', tag, ctx], 180_000);
     return tag;
   } finally {
@@ -128,6 +131,10 @@ before(() => {
 after(async () => {
   const ids = (await docker(['ps', '-aq', '--filter', `label=${LABEL}=${RUN}`])).split('\n').filter(Boolean);
   if (ids.length) await docker(['rm', '-f', ...ids]);
+  if (used.size === 0) return;
+  const mine = (await docker(['images', '--filter', 'reference=zombie-audit-lint-proof/*', '--format', '{{.Repository}}:{{.Tag}}'])).split('\n').filter(Boolean);
+  const stale = mine.filter((t) => !used.has(t) && t.startsWith('zombie-audit-lint-proof/'));
+  if (stale.length) await docker(['rmi', ...stale]).catch(() => undefined);
 });
 
 test('the FROM mapping rewrites bases, keeps stage references and drops RUN', () => {
@@ -157,13 +164,14 @@ test('every lint fixture: lint\'s PID 1 and docker stop claims agree with a cont
     if (p.comm !== undefined && p.comm !== seen.comm) failures.push(`${name}: lint says PID 1 is ${p.comm}, it is ${seen.comm}`);
     if (p.comm === undefined && /^(sh|bash|dash|ash)$|\.sh$/.test(seen.comm)) failures.push(`${name}: lint says the shell does not stay, PID 1 is ${seen.comm}`);
     if (p.dropsTerm === true && !(seen.exit === 137 && seen.stopSeconds >= GRACE - 0.5)) failures.push(`${name}: lint says TERM is dropped; docker stop took ${seen.stopSeconds}s, exit ${seen.exit}`);
-    if (p.dropsTerm === false && (seen.exit === 137 || seen.stopSeconds >= GRACE - 0.5)) failures.push(`${name}: lint says TERM is handled; docker stop took ${seen.stopSeconds}s, exit ${seen.exit}`);
+    // handled: not killed after the grace (the exit code says it; timing alone is unreliable on a loaded machine)
+    if (p.dropsTerm === false && seen.exit === 137) failures.push(`${name}: lint says TERM is handled; docker stop took ${seen.stopSeconds}s, exit ${seen.exit}`);
     // findings that say "the shell stays PID 1" must see a shell or script as PID 1; none of them when the app is PID 1
     const staysClaim = findings.some((f) => (f.id === 'ZL101' || f.id === 'ZL102' || f.id === 'ZL103') && f.severity === 'error');
     if (staysClaim && !/^(sh|bash|dash|ash)$|\.sh$/.test(seen.comm)) failures.push(`${name}: lint says the shell stays PID 1, PID 1 is ${seen.comm}`);
     // ZL104 / ZL108: the job or daemon lint names outlives the final exec, a child of PID 1 that never got TERM
     for (const f of findings.filter((x) => x.id === 'ZL104' || x.id === 'ZL108')) {
-      const job = /`(\S+)/.exec(f.message)?.[1] ?? '?';
+      const job = /`([^`\s]+)/.exec(f.message)?.[1] ?? '?';
       const line = seen.ps.split('\n').find((l) => l.trim().split(/\s+/)[2] === basename(job));
       if (!line) failures.push(`${name}: ${f.id} names ${job}, which is not running`);
       else if (line.trim().split(/\s+/)[1] !== '1') failures.push(`${name}: ${f.id}: ${job} is not a child of PID 1 (${line.trim()})`);

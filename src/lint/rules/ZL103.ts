@@ -12,7 +12,8 @@ const r: LintRule = {
     const noExec = s.facts.finals.filter((x) => !x.exec);
     if (noExec.length === 0) return [];
     const forwards = supervises(s.facts, stopSignalOf(f)) || supervises(s.facts);
-    const sev = forwards ? 'info' : f.init || initLater(f) ? 'warning' : 'error';
+    // under an init (now or after a later exec) nothing is dropped or leaked: advice
+    const sev = forwards || f.init || initLater(f) ? 'info' : 'error';
     const via = s.interp ? `${s.interp} ${s.source.path}` : s.source.path;
     return noExec.slice(0, 1).map((x) => ({ id: 'ZL103', severity: sev, location: { file: s.source.path, line: x.line },
       message: `${s.source.path} does not exec its final command (\`${x.text}\`): ${s.interp ? `${s.interp}, running the script,` : 'the script'} stays ${f.init ? `between ${f.init} and the app` : 'PID 1'}` +
