@@ -104,3 +104,13 @@ test('substitute: ${VAR}, ${VAR:-default}, ${VAR:+alt}, $VAR; unknown ones stay'
   const v = new Map([['A', '1'], ['E', '']]);
   assert.equal(substitute('${A}/$A/${B:-x}/${E:-y}/${A:+z}/${B:+w}/$B', v), '1/1/x/y/z//$B');
 });
+
+test('splitInstructions: continuations with comments, heredocs, the escape directive, lower-case keywords', async () => {
+  const { splitInstructions } = await import('../../../src/lint/dockerfile.js');
+  const df = 'FROM debian AS b\nRUN apt-get update && \\\n  # a comment inside\n  apt-get install -y tini\nRUN <<EOF\nCMD not an instruction\nEOF\ncmd ["a"]\n';
+  assert.deepEqual(splitInstructions(df).map((i) => [i.keyword, i.line]), [['FROM', 0], ['RUN', 1], ['RUN', 4], ['CMD', 7]]);
+  assert.match(splitInstructions(df)[1].args, /apt-get update && +apt-get install -y tini/);
+  const win = '# escape=`\nFROM mcr.microsoft.com/windows/servercore\nRUN a `\n  b\nCMD c:\\app.exe\n';
+  assert.deepEqual(splitInstructions(win).map((i) => i.keyword), ['FROM', 'RUN', 'CMD']);
+  assert.equal(splitInstructions(win)[2].args, 'c:\\app.exe');
+});
