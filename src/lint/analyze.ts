@@ -22,6 +22,8 @@ export interface Pid1Facts {
   shellString?: { text: string; facts: ScriptFacts; shell: ShellKind; interp: string; stays: boolean | 'unknown'; staysOn: KnownShell[]; explicit: boolean };
   /** the first shell script on the way (run directly or by `sh script.sh`) */
   script?: { source: ScriptSource; facts: ScriptFacts; interp?: string };
+  /** `sh script.sh` whose script lint cannot find in the build context */
+  missingScript?: { interp: string; path: string };
   /** a Python entrypoint script */
   python?: { source: ScriptSource; execs: boolean };
   /** a wrapper that stays in front of what it starts (npm start, yarn start, conda run) */
@@ -131,7 +133,7 @@ export async function pid1Facts(spec: RunSpec): Promise<Pid1Facts | undefined> {
       if (si < 0) { setPid1(comm(rest[0]), true); break; }
       // `sh script.sh`: the shell runs the file and is never replaced by its last command (measured)
       const src = await spec.script(rest[si]);
-      if (!src) { setPid1(comm(rest[0]), 'unknown'); break; }
+      if (!src) { f.missingScript ??= { interp: rest[0], path: rest[si] }; setPid1(comm(rest[0]), 'unknown'); break; }
       const facts = await analyzeScript(src.text);
       f.script ??= { source: src, facts, interp: rest[0] };
       const allExec = facts.finals.length > 0 && facts.finals.every((x) => x.exec);

@@ -8,6 +8,13 @@ const r: LintRule = {
   meta: rule('ZL103'),
   check({ facts: f }) {
     const s = f?.script;
+    if (f && !s && f.missingScript && !f.init) {
+      const m = f.missingScript;
+      return [{ id: 'ZL103', severity: 'warning', location: { file: f.at.file, line: f.at.line },
+        message: `${m.interp} runs ${m.path} and stays PID 1 unless the script ends with exec; lint could not read ${m.path} from the build context`,
+        evidence: ['missing fact: the script\'s text (not found through COPY/ADD)', 'no shell execs a script file\'s last command by itself (measured)'],
+        fix: `make ${m.path} end with \`exec "$@"\` (or exec the app), or run it directly with an init in front` }];
+    }
     if (!f || !s) return [];
     const noExec = s.facts.finals.filter((x) => !x.exec);
     if (noExec.length === 0) return [];

@@ -12,6 +12,7 @@ test('ZL103 fires: scripts run directly, by sh script.sh, found by COPY . . and 
   assert.deepEqual(of(await lintFiles({ Dockerfile: 'FROM node:20\nADD . /srv\nCMD ["/srv/bin/start.sh"]\n', 'bin/start.sh': script }), 'ZL103'), ['error'], 'ADD . /dir');
   assert.deepEqual(of(await lintFiles({ Dockerfile: 'FROM alpine\nWORKDIR /srv\nCOPY *.sh ./\nCMD ./start.sh\n', 'start.sh': script }), 'ZL103'), ['error'], 'glob COPY, shell form on busybox execs ./start.sh');
   assert.deepEqual(of(await lintFiles({ Dockerfile: 'FROM alpine\nCOPY s.sh /s.sh\nCMD ["bash", "-c", "/s.sh"]\n', 's.sh': script }), 'ZL103'), ['error'], 'bash -c ./x execs the script');
+  assert.deepEqual(of(await lintFiles({ Dockerfile: 'FROM debian\nCMD ["bash", "/opt/start.sh"]\n' }), 'ZL103'), ['warning'], 'the script is not in the context: likely, the missing fact named');
   assert.deepEqual(of(await lintFiles({ Dockerfile: 'FROM alpine\nRUN apk add tini\nCOPY s.sh /s.sh\nENTRYPOINT ["tini", "--", "/s.sh"]\n', 's.sh': script }), 'ZL103'), ['info'], 'under tini: nothing dropped or leaked');
 });
 
