@@ -114,3 +114,13 @@ test('splitInstructions: continuations with comments, heredocs, the escape direc
   assert.deepEqual(splitInstructions(win).map((i) => i.keyword), ['FROM', 'RUN', 'CMD']);
   assert.equal(splitInstructions(win)[2].args, 'c:\\app.exe');
 });
+
+test('compose command: goes to the ENTRYPOINT of the Dockerfile it builds; k8s args alone say nothing about PID 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'za-compose-'));
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM node:20\nENTRYPOINT ["npm"]\n');
+  writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    build: .\n    command: ["start"]\n');
+  const fs = (await lintPaths([join(dir, 'compose.yaml')], { config: none })).findings;
+  assert.deepEqual(ids(fs), ['ZL109:error'], 'npm (ENTRYPOINT) + start (command:)');
+  writeFileSync(join(dir, 'k.yaml'), 'kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      image: x/y:1\n      args: ["--port", "80"]\n');
+  assert.deepEqual((await lintPaths([join(dir, 'k.yaml')], { config: none })).findings, []);
+});
