@@ -124,9 +124,15 @@ async function observe(image: string, wanted: string[] = []): Promise<Observed> 
 async function pool<T>(tasks: Array<() => Promise<T>>, n: number): Promise<T[]> {
   const out: T[] = new Array(tasks.length);
   let next = 0;
+  let failed: unknown;
+  // every worker runs to the end, so after() removes every container even when one case throws
   await Promise.all(Array.from({ length: n }, async () => {
-    while (next < tasks.length) { const i = next++; out[i] = await tasks[i](); }
+    while (next < tasks.length && failed === undefined) {
+      const i = next++;
+      try { out[i] = await tasks[i](); } catch (e) { failed ??= e; }
+    }
   }));
+  if (failed !== undefined) throw failed;
   return out;
 }
 
