@@ -26,6 +26,12 @@ async function main() {
   const first = argv[0];
   const wantsOclif = argv.length === 0 || process.env.ZOMBIE_AUDIT_NO_FAST_PATH === '1'
     || flags.some((a) => a === '--help' || a === '-h') || first === '--version' || PLUGIN_COMMANDS.includes(first);
+  if (!wantsOclif && first === 'lint') {
+    // lint without oclif (pre-commit runs it on every commit): one bundle, the same pipeline
+    const { fastLint } = await import('../dist/lint.bundle.js').catch(() => import('../dist/src/cli/fast-lint.js'));
+    process.exitCode = await fastLint(argv.slice(1));
+    return;
+  }
   if (!wantsOclif) {
     const ids = commandIds();
     const isAudit = first === 'audit' || first.startsWith('-') || (ids !== undefined && !ids.includes(first));

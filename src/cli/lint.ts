@@ -5,10 +5,12 @@ import type { RunSpec } from '../lint/spec.js';
 import { dedupe } from '../render/dedupe.js';
 import { toJSON } from '../render/json.js';
 import { makeStyle, wantColor } from '../render/style.js';
+import { EXIT } from '../engine/errors.js';
+import { atOrAbove } from '../findings/model.js';
+import { kindOf, lintPaths, loadConfig } from '../lint/lint.js';
 import { ENGINE_FLAGS, toEngineOptions, type FlagSpec } from './audit-options.js';
 import { InputError, UsageError } from './errors.js';
 import type { IO } from './io.js';
-import { exitFor, engineFor } from './shared.js';
 
 export const LINT_FLAGS = {
   image: { type: 'string', multiple: true, description: 'lint an image on the engine by reference (its config, inits present, entrypoint script), repeatable' },
@@ -26,7 +28,6 @@ export function lintFormat(flags: Record<string, unknown>): LintFormat {
   return flags.json ? 'json' : (String(flags.format ?? 'tty') as LintFormat);
 }
 
-const DOCKERFILES = /^(dockerfile|containerfile)(\..+)?$|\.dockerfile$/i;
 const COMPOSE = /^(docker-)?compose(\.[\w-]+)?\.ya?ml$/i;
 const K8S_KIND = /^kind:\s*(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|PodTemplate)\s*$/m;
 
@@ -38,7 +39,7 @@ const K8S_KIND = /^kind:\s*(Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|Repl
 export function folderInputs(dir: string): string[] {
   const names = readdirSync(dir).sort();
   const files = names.filter((n) => { try { return statSync(join(dir, n)).isFile(); } catch { return false; } });
-  const docker = files.filter((n) => DOCKERFILES.test(n));
+  const docker = files.filter((n) => kindOf(n) === 'dockerfile'); // by name: Dockerfile*, Containerfile*, *.dockerfile
   const compose = files.filter((n) => COMPOSE.test(n));
   const k8s = files.filter((n) => /\.ya?ml$/i.test(n) && !compose.includes(n) && K8S_KIND.test(readFileSync(join(dir, n), 'utf8')));
   const found = [...docker, ...compose, ...k8s].map((n) => join(dir, n));
@@ -60,7 +61,6 @@ export async function runLint(flags: Record<string, unknown>, paths: string[], i
   const images = (flags.image as string[] | undefined) ?? [];
   if (paths.length === 0 && images.length === 0) throw new UsageError('name Dockerfiles, compose or Kubernetes YAML, entrypoint scripts, a folder, or --image REF', 'see: zombie-audit lint --help');
   const format = lintFormat(flags);
-  const { lintPaths, loadConfig } = await import('../lint/lint.js');
   let config;
   try { config = await loadConfig(flags.config as string | undefined); } catch (e) { throw new InputError((e as Error).message, 'the config holds {ignore: [ids], severity: {ID: level}, failOn}'); }
   const failOn = (flags['fail-on'] as Severity | 'none' | undefined) ?? config.failOn ?? 'warning';
@@ -68,6 +68,8 @@ export async function runLint(flags: Record<string, unknown>, paths: string[], i
   const files = expand(paths);
   let specs: RunSpec[] = [];
   if (images.length) {
+    // loaded only for --image: the engine client is not needed to lint files (one-file lint start-up)
+    const { engineFor } = await import('./shared.js');
     const engine = engineFor(eo, io.env);
     try {
       const { imageSpec } = await import('../lint/image.js');
@@ -87,5 +89,5 @@ export async function runLint(flags: Record<string, unknown>, paths: string[], i
   else if (format === 'sarif') io.stdout.write(await (await import('../render/sarif.js')).toSarif(findings));
   else if (format === 'github') io.stdout.write((await import('../render/github.js')).toGithub(findings));
   else io.stdout.write((await import('../render/lint-human.js')).renderLintHuman(result.files, findings, await makeStyle(wantColor(io.stdout, io.env))));
-  return exitFor(findings, failOn);
+  return atOrAbove(findings, failOn).length > 0 ? EXIT.FINDINGS : EXIT.OK;
 }

@@ -48,6 +48,20 @@ export async function imageSpec(engine: Engine, ref: string): Promise<RunSpec> {
   try {
     let initInstalled: RunSpec['initInstalled'];
     for (const p of INIT_PATHS) if (await exists(p)) { initInstalled = { name: p.slice(p.lastIndexOf('/') + 1), at }; break; }
+    // the image's own /bin/sh: follow its symlinks (dash, bash, busybox)
+    let sh: RunSpec['sh'] = { kind: 'none', why: `${what} has no /bin/sh` };
+    let p = '/bin/sh';
+    for (let i = 0; i < 4; i++) {
+      const r = await engine.request('HEAD', `/containers/${c.Id}/archive`, { query: { path: p } });
+      if (r.status !== 200) break;
+      const stat = JSON.parse(Buffer.from(String(r.headers['x-docker-container-path-stat'] ?? ''), 'base64').toString('utf8') || '{}') as { linkTarget?: string };
+      const target = stat.linkTarget && stat.linkTarget !== p ? stat.linkTarget : undefined;
+      const name = (target ?? p).slice((target ?? p).lastIndexOf('/') + 1);
+      const kind = name === 'dash' ? 'dash' : name === 'bash' ? 'bash' : name === 'busybox' ? 'busybox' : undefined;
+      if (kind) { sh = { kind, why: `${what}: /bin/sh is ${target ?? p}` }; break; }
+      if (!target) { sh = { kind: 'unknown', why: `${what}: /bin/sh is a program lint does not know` }; break; }
+      p = target.startsWith('/') ? target : `/bin/${target}`;
+    }
     const ep = img.Config.Entrypoint ?? undefined;
     const argv0 = (ep?.length ? ep : img.Config.Cmd ?? [])[0];
     // read the entrypoint script now (the container goes away after this function)
@@ -63,7 +77,7 @@ export async function imageSpec(engine: Engine, ref: string): Promise<RunSpec> {
     const args = [...(ep ?? []), ...(img.Config.Cmd ?? [])];
     for (const a of args.slice(1, 4)) if (!a.startsWith('-') && /^[\w./-]+$/.test(a) && !scripts.has(a)) await load(a);
     return {
-      what, at, shellArgv: ['/bin/sh', '-c'], initInstalled,
+      what, at, shellArgv: ['/bin/sh', '-c'], initInstalled, sh,
       entrypoint: ep?.length ? { argv: ep, at } : undefined,
       cmd: img.Config.Cmd?.length ? { argv: img.Config.Cmd, at } : undefined,
       stopSignal: img.Config.StopSignal ? { value: img.Config.StopSignal, at } : undefined,

@@ -2,6 +2,8 @@
  * What a container will run, from any source (a Dockerfile's final stage, an image's config, a
  * compose service, a Kubernetes container): the rules read this, so they are written once.
  */
+import { INIT_NAMES, type ShellKind } from './knowledge.js';
+
 export interface Located { file: string; line: number }
 
 export interface Form {
@@ -30,6 +32,12 @@ export interface RunSpec {
   script(path: string): Promise<ScriptSource | undefined>;
   /** where a finding about the whole spec goes */
   at: Located;
+  /** which program /bin/sh is, and why lint thinks so (base image, SHELL, the image itself) */
+  sh?: { kind: ShellKind; why: string };
+  /** the base image is a Windows image: Linux PID 1 rules do not apply */
+  windows?: string;
+  /** the ENTRYPOINT is not known (a compose/Kubernetes command for an image lint cannot read) */
+  entrypointUnknown?: boolean;
 }
 
 /** The argv PID 1 runs, as docker composes ENTRYPOINT and CMD. */
@@ -46,10 +54,10 @@ export function effectiveArgv(spec: RunSpec): { argv: string[]; at: Located } | 
 }
 
 const basename = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
-export const INIT_NAMES = new Set(['tini', 'tini-static', 'docker-init', 'dumb-init', 'catatonit', 'za-shim', 's6-svscan', 'supervisord', 'runsvdir', 'my_init', 'systemd', 'init']);
+export { INIT_NAMES };
 export const SHELL_NAMES = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
 /** commands that exec their argument after dropping privileges: transparent for PID 1 */
-export const EXEC_WRAPPERS = new Set(['gosu', 'su-exec', 'setpriv', 'chroot', 'runuser', 'env', 'nice', 'numactl', 'setuidgid', 's6-setuidgid', 'chpst']);
+export const EXEC_WRAPPERS = new Set(['gosu', 'su-exec', 'setpriv', 'chroot', 'runuser', 'env', 'nice', 'numactl', 'setuidgid', 's6-setuidgid', 'chpst', 'tini-exec', 'sudo', 'su-exec', 'dockerize', 'wait-for-it', 'wait-for-it.sh', 'stdbuf', 'nohup', 'ionice', 'taskset', 'authbind', 'capsh', 'unshare', 'setsid', 'with-contenv']);
 
 export function isInit(argv0: string): boolean {
   const b = basename(argv0);

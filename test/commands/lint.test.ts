@@ -13,18 +13,25 @@ const za = (args: string[]) => {
 after(() => engine.close());
 
 test('tty output: file:line, rule id, message, fix; exit codes follow --fail-on', () => {
-  const r = za(['bad-script/Dockerfile']);
+  const r = za(['copy-dot/Dockerfile']);
   assert.equal(r.code, 1);
-  assert.match(r.out, /^bad-script\/entrypoint\.sh:8 error\s+ZL103 /m);
-  assert.match(r.out, /fix: end the script with `exec app`/);
-  assert.equal(za(['bad-script/Dockerfile', '--fail-on', 'none']).code, 0);
-  assert.equal(za(['good-gosu/Dockerfile']).code, 0);
+  assert.match(r.out, /^copy-dot\/run\.sh:4 error\s+ZL103 /m);
+  assert.match(r.out, /fix: end the script with `exec \/app --term`/);
+  assert.equal(za(['copy-dot/Dockerfile', '--fail-on', 'none']).code, 0);
+  assert.equal(za(['entrypoint-exec/Dockerfile']).code, 0);
   assert.equal(za(['nonexistent/Dockerfile']).code, 2);
   assert.equal(za([]).code, 2);
 });
 
+test('a broken or unknown file is reported and the others are still linted (--json)', () => {
+  const r = za(['not-a-dockerfile/supervisord.conf', 'shell-lone/Dockerfile', 'windows/Dockerfile-windows', '--json']);
+  assert.equal(r.code, 1);
+  const j = JSON.parse(r.out);
+  assert.deepEqual(j.findings.map((f: { id: string }) => f.id).sort(), ['ZL001', 'ZL002', 'ZL101']);
+});
+
 test('SARIF 2.1.0 for code scanning: rules with help, levels, 1-based regions, fingerprints', () => {
-  const r = za(['bad-script/Dockerfile', 'k8s/deploy.yaml', '--format', 'sarif']);
+  const r = za(['background-left/Dockerfile', 'k8s/deploy.yaml', '--format', 'sarif']);
   assert.equal(r.code, 1);
   const s = JSON.parse(r.out);
   assert.equal(s.version, '2.1.0');
@@ -55,6 +62,7 @@ test('--image reads an image on the engine: shell form, inits present, no image'
   assert.equal(shell.code, 1);
   assert.match(shell.out, /ZL102 .*sleep 2147483647; echo done/);
   assert.match(shell.out, /ZL107 tini is installed/, 'tini is in the fixture base image but not PID 1');
+  assert.match(shell.out, /busybox/, 'the image\'s own /bin/sh is read: busybox');
   const tini = za(['--image', 'zombie-audit-fixture/tini', '--fail-on', 'warning']);
   assert.equal(tini.code, 0, tini.out);
   const missing = za(['--image', 'zombie-audit-fixture/nope']);
