@@ -2,7 +2,7 @@ import { onCleanup } from '../cleanup.js';
 import type { Engine } from '../engine/client.js';
 import { frameReader } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
-import { parseSnapshot, type Snapshot } from '../proc/snapshot.js';
+import { SnapshotParser, type Snapshot } from '../proc/snapshot.js';
 import { ensureHelperImage, HELPER_LABEL } from './helper.js';
 
 export interface SnapshotStream {
@@ -38,7 +38,8 @@ export async function openSnapshotStream(engine: Engine, containerId: string, in
   const ready: Snapshot[] = [];
   const waiting: Array<{ resolve: (s: Snapshot) => void; reject: (e: Error) => void }> = [];
   let ended: Error | undefined;
-  let buf = '';
+  const parser = new SnapshotParser();
+  let broken = false;
   const push = (s: Snapshot): void => {
     const w = waiting.shift();
     if (w) w.resolve(s); else { ready.push(s); if (ready.length > 2) ready.shift(); } // keep only the freshest
@@ -47,12 +48,15 @@ export async function openSnapshotStream(engine: Engine, containerId: string, in
     ended = e;
     for (const w of waiting.splice(0)) w.reject(e);
   };
+  // framed records, parsed as they stream: a process's name or argv cannot end a snapshot early
   const onStdout = (text: string): void => {
-    buf += text;
-    for (let i = buf.indexOf('\nZ\n'); i >= 0; i = buf.indexOf('\nZ\n')) {
-      const one = buf.slice(0, i + 3);
-      buf = buf.slice(i + 3);
-      try { push(parseSnapshot(one)); } catch { /* a torn first chunk: the next one is whole */ }
+    if (broken) return;
+    try {
+      for (const s of parser.feed(text)) push(s);
+    } catch (e) {
+      broken = true;
+      end(new ZaError('BAD_OUTPUT', `the watch helper's output does not parse: ${(e as Error).message}`));
+      void remove();
     }
   };
   // attach before start, so no output is missed; the request lasts as long as the helper
