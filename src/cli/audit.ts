@@ -9,6 +9,7 @@ import { toJSON } from '../render/json.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import type { AuditOptions } from './audit-options.js';
 import type { IO } from './io.js';
+import { escapeText as esc } from '../render/escape.js';
 
 export function exitFor(findings: readonly Finding[], failOn: AuditOptions['failOn']): number {
   return atOrAbove(findings, failOn).length > 0 ? EXIT.FINDINGS : EXIT.OK;
@@ -22,8 +23,8 @@ export function engineFor(opts: Pick<AuditOptions, 'host' | 'timeoutSeconds'>, e
 export function reportError(err: unknown, io: IO, json: boolean): number {
   const e = err instanceof ZaError ? err : new ZaError('ENGINE_API', err instanceof Error ? err.message : String(err));
   if (json) io.stdout.write(toJSON({ error: e.toJSON() }));
-  io.stderr.write(`zombie-audit: ${e.message}\n`);
-  if (e.hint) io.stderr.write(`  hint: ${e.hint}\n`);
+  io.stderr.write(`zombie-audit: ${esc(e.message)}\n`);
+  if (e.hint) io.stderr.write(`  hint: ${esc(e.hint)}\n`);
   return EXIT.ERROR;
 }
 

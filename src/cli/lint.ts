@@ -9,6 +9,7 @@ import { engineFor, reportError } from './audit.js';
 import type { IO } from './io.js';
 import { packageRoot } from '../paths.js';
 import { join } from 'node:path';
+import { escapeText as esc } from '../render/escape.js';
 
 export const LINT_FLAGS = {
   image: { type: 'string', multiple: true, description: 'lint an image on the engine by reference (its config, inits present, entrypoint script), repeatable' },
@@ -51,7 +52,7 @@ export async function runLint(flags: Record<string, unknown>, paths: string[], i
   else {
     const s = await makeStyle(wantColor(io.stdout, io.env));
     for (const f of result.findings) {
-      io.stdout.write(`${s.bold(`${f.location?.file ?? '?'}:${f.location?.line ?? 1}`)} ${s.sev(f.severity)} ${s.bold(f.id)} ${f.message}\n  ${s.green('fix:')} ${f.fix}\n`);
+      io.stdout.write(`${s.bold(`${esc(f.location?.file ?? '?')}:${f.location?.line ?? 1}`)} ${s.sev(f.severity)} ${s.bold(f.id)} ${esc(f.message)}\n  ${s.green('fix:')} ${esc(f.fix)}\n`);
     }
     io.stdout.write(result.findings.length === 0 ? s.green(`${result.files.length} file(s): no findings\n`) : s.dim(`${result.files.length} file(s), ${result.findings.length} finding(s); docs: docs/findings/<id>.md\n`));
   }

@@ -7,6 +7,7 @@ import { makeStyle, wantColor } from '../render/style.js';
 import { auditOne, exitFor } from './audit.js';
 import type { AuditOptions } from './audit-options.js';
 import type { IO } from './io.js';
+import { escapeText as esc } from '../render/escape.js';
 
 export interface ScanFailure { container: string; code: string; message: string }
 
@@ -95,13 +96,13 @@ export async function runScan(engine: Engine, opts: AuditOptions, io: IO): Promi
     });
     for (const r of report.containers) {
       const w = worst(r);
-      t.push([r.container.name, r.pid1.name, r.pid1.kind, r.processes.zombies ? style.red(String(r.processes.zombies)) : '0',
+      t.push([esc(r.container.name), esc(r.pid1.name), r.pid1.kind, r.processes.zombies ? style.red(String(r.processes.zombies)) : '0',
         r.pid1.signals.TERM, r.stop.outcome === 'killed' ? style.red(`killed after ${r.stop.timeoutSeconds} s`) : r.stop.outcome,
         r.findings.length ? `${w ? style.sev(w).trim() : ''} ${r.findings.map((f) => f.id).join(' ')}` : style.green('none')]);
     }
     io.stdout.write(`${report.containers.length} container${report.containers.length === 1 ? "" : "s"} audited (read by ${report.method})\n${t.toString()}\n`);
-    for (const f of report.skipped) io.stdout.write(style.dim(`skipped ${f.container}: ${f.message}\n`));
-    for (const f of report.failures) io.stdout.write(style.red(`failed ${f.container}: ${f.message}\n`));
+    for (const f of report.skipped) io.stdout.write(style.dim(`skipped ${esc(f.container)}: ${esc(f.message)}\n`));
+    for (const f of report.failures) io.stdout.write(style.red(`failed ${esc(f.container)}: ${esc(f.message)}\n`));
     io.stdout.write(`details: zombie-audit <container>; ids: docs/findings/\n`);
   }
   if (report.failures.length > 0) return EXIT.ERROR;

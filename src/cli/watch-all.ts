@@ -7,6 +7,8 @@ import type { Style } from '../render/style.js';
 import { analyzeSeries, duration, sampleOf, type Sample } from '../watch/series.js';
 import type { IO } from './io.js';
 import type { WatchOptions } from './watch.js';
+import { escapeText as esc } from '../render/escape.js';
+import { toJSON } from '../render/json.js';
 
 interface Tracked { name: string; hostPid: number; pidsLimit?: number; samples: Sample[] }
 
@@ -64,12 +66,12 @@ export async function watchAll(engine: Engine, o: WatchOptions & { filters: Reco
         const L = [`${s.bold('zombie-audit watch --all')}  ${s.dim(`${rows.length} containers, every ${o.intervalMs / 1000} s, sample ${n}`)}`, ''];
         L.push(`${'container'.padEnd(28)} ${'zombies'.padStart(8)} ${'rate/min'.padStart(9)}  ${'limit in'.padEnd(16)} top parent`);
         for (const r of rows.slice(0, 30)) {
-          L.push(`${r.container.slice(0, 28).padEnd(28)} ${String(r.zombies).padStart(8)} ${(r.perMinute > 0.05 ? s.red(`+${r.perMinute}`) : 'flat').padStart(9)}  ${(r.secondsToLimit !== undefined ? duration(r.secondsToLimit * 1000) : '-').padEnd(16)} ${r.topParent ? `pid ${r.topParent.ppid} ${r.topParent.name}` : ''}`);
+          L.push(`${esc(r.container).slice(0, 28).padEnd(28)} ${String(r.zombies).padStart(8)} ${(r.perMinute > 0.05 ? s.red(`+${r.perMinute}`) : 'flat').padStart(9)}  ${(r.secondsToLimit !== undefined ? duration(r.secondsToLimit * 1000) : '-').padEnd(16)} ${r.topParent ? `pid ${r.topParent.ppid} ${esc(r.topParent.name)}` : ''}`);
         }
-        if (breach) L.push(s.red(`limit passed: ${breach}`));
+        if (breach) L.push(s.red(`limit passed: ${esc(breach)}`));
         L.push(s.dim('Ctrl-C to stop'));
         io.stdout.write('\x1b[H\x1b[2J' + L.join('\n') + '\n');
-      } else io.stdout.write(JSON.stringify(record) + '\n');
+      } else io.stdout.write(toJSON(record, undefined));
       if (breach) return EXIT.FINDINGS;
       if ((o.count !== undefined && n >= o.count) || (o.durationMs !== undefined && Date.now() - started + o.intervalMs > o.durationMs)) return EXIT.OK;
     }

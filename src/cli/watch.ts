@@ -8,6 +8,8 @@ import { analyzeSeries, duration, parentExits, sampleOf, sparkline, type Analysi
 import { ENGINE_FLAGS, positiveNumber, toEngineOptions, UsageError, type EngineOptions, type FlagSpec } from './audit-options.js';
 import { engineFor, reportError } from './audit.js';
 import type { IO } from './io.js';
+import { escapeText as esc } from '../render/escape.js';
+import { toJSON } from '../render/json.js';
 
 export const WATCH_FLAGS = {
   all: { type: 'boolean', char: 'a', description: 'watch every running container (one helper in the host PID namespace reads them all each interval)' },
@@ -86,7 +88,7 @@ interface Record1 {
 
 function view(r: Record1, history: number[], s: Style, o: WatchOptions): string {
   const L: string[] = [];
-  L.push(`${s.bold('zombie-audit watch')} ${r.container}  ${s.dim(`every ${o.intervalMs / 1000} s, sample ${r.sample}, ${r.t}`)}`);
+  L.push(`${s.bold('zombie-audit watch')} ${esc(r.container)}  ${s.dim(`every ${o.intervalMs / 1000} s, sample ${r.sample}, ${r.t}`)}`);
   L.push('');
   L.push(`${s.bold('Zombies')}  ${r.zombies > 0 ? s.red(String(r.zombies)) : '0'}   ${s.cyan(sparkline(history, 50))}`);
   const rate = r.perMinute;
@@ -103,11 +105,11 @@ function view(r: Record1, history: number[], s: Style, o: WatchOptions): string 
     L.push('');
     L.push(s.bold('Leaking parents'));
     for (const p of r.parents.slice(0, 8)) {
-      L.push(`  pid ${String(p.ppid).padEnd(7)} ${p.name.padEnd(16)} ${String(p.zombies).padStart(6)} zombies  ${p.perMinute > 0.05 ? s.red(`+${p.perMinute.toFixed(1)}/min`) : 'flat'}  ${s.dim(p.ppid === 1 ? 'PID 1 does not reap' : 'a live parent that never waits')}`);
+      L.push(`  pid ${String(p.ppid).padEnd(7)} ${esc(p.name).padEnd(16)} ${String(p.zombies).padStart(6)} zombies  ${p.perMinute > 0.05 ? s.red(`+${p.perMinute.toFixed(1)}/min`) : 'flat'}  ${s.dim(p.ppid === 1 ? 'PID 1 does not reap' : 'a live parent that never waits')}`);
     }
   }
-  for (const e of r.events) L.push(s.yellow(`! ${e}`));
-  if (r.breach) L.push(s.red(`limit passed: ${r.breach}`));
+  for (const e of r.events) L.push(s.yellow(`! ${esc(e)}`));
+  if (r.breach) L.push(s.red(`limit passed: ${esc(r.breach)}`));
   L.push(s.dim('Ctrl-C to stop'));
   return L.join('\n') + '\n';
 }
@@ -124,7 +126,14 @@ export async function runWatch(o: WatchOptions, io: IO): Promise<number> {
     if (o.all) return await (await import('./watch-all.js')).watchAll(engine, o, io, live, s);
     return await loop(engine, o, io, live, s);
   } catch (err) {
-    return reportError(err, io, o.json || !live);
+    if (o.json || !live) {
+      // NDJSON: the error is one line like every record before it
+      const e = err instanceof ZaError ? err : new ZaError('ENGINE_API', err instanceof Error ? err.message : String(err));
+      io.stdout.write(toJSON({ t: new Date().toISOString(), error: e.toJSON(), end: true }, undefined));
+      io.stderr.write(`zombie-audit: ${esc(e.message)}\n${e.hint ? `  hint: ${esc(e.hint)}\n` : ''}`);
+      return EXIT.ERROR;
+    }
+    return reportError(err, io, false);
   } finally {
     await runCleanup();
     engine.close();
@@ -194,9 +203,9 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
     if (o.maxZombies !== undefined && a.zombies > o.maxZombies) r.breach = `${a.zombies} zombies > --max-zombies ${o.maxZombies}`;
     else if (o.maxRate !== undefined && samples.length >= 3 && a.perMinute > o.maxRate) r.breach = `${a.perMinute.toFixed(1)} zombies/min > --max-rate ${o.maxRate}`;
     if (live) io.stdout.write('\x1b[H\x1b[2J' + view(r, samples.map((x) => x.zombies), s, o));
-    else io.stdout.write(JSON.stringify(r) + '\n');
+    else io.stdout.write(toJSON(r, undefined));
     if (r.breach) {
-      if (live) io.stderr.write(`zombie-audit: ${r.breach}\n`);
+      if (live) io.stderr.write(`zombie-audit: ${esc(r.breach)}\n`);
       await stream?.close();
       return EXIT.FINDINGS;
     }
@@ -219,13 +228,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 function emitEvent(io: IO, o: WatchOptions, live: boolean, msg: string): void {
-  if (o.json || !live) io.stdout.write(JSON.stringify({ t: new Date().toISOString(), event: msg }) + '\n');
-  else io.stderr.write(`${msg}\n`);
+  if (o.json || !live) io.stdout.write(toJSON({ t: new Date().toISOString(), event: msg }, undefined));
+  else io.stderr.write(`${esc(msg)}\n`);
 }
 
 function emitEnd(io: IO, o: WatchOptions, msg: string): void {
-  if (o.json || !io.stdout.isTTY) io.stdout.write(JSON.stringify({ t: new Date().toISOString(), event: msg, end: true }) + '\n');
-  io.stderr.write(`zombie-audit: ${msg}; the watch ends\n`);
+  if (o.json || !io.stdout.isTTY) io.stdout.write(toJSON({ t: new Date().toISOString(), event: msg, end: true }, undefined));
+  io.stderr.write(`zombie-audit: ${esc(msg)}; the watch ends\n`);
 }
 
 /** Wait for a running container named `name` that is not the one we had (or was restarted). */

@@ -1,3 +1,4 @@
+import { escapeJSON } from './escape.js';
 import { createHash } from 'node:crypto';
 import { docPath, RULES } from '../findings/catalog.js';
 import type { Finding } from '../findings/model.js';
@@ -43,5 +44,5 @@ export async function toSarif(findings: readonly Finding[], version: string): Pr
     run.addResult(rb);
   }
   builder.addRun(run);
-  return builder.buildSarifJsonString({ indent: true }) + '\n';
+  return escapeJSON(builder.buildSarifJsonString({ indent: true })) + '\n';
 }
