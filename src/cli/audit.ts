@@ -2,6 +2,7 @@ import { analyze, type AuditReport } from '../analysis/audit.js';
 import { collect, containerInfo } from '../collect/collect.js';
 import { runCleanup } from '../cleanup.js';
 import { Engine } from '../engine/client.js';
+import { housekeeping } from '../fix/housekeeping.js';
 import { resolveEndpoint } from '../engine/connection.js';
 import { EXIT, ZaError } from '../engine/errors.js';
 import { atOrAbove, type Finding } from '../findings/model.js';
@@ -16,7 +17,10 @@ export function exitFor(findings: readonly Finding[], failOn: AuditOptions['fail
 }
 
 export function engineFor(opts: Pick<AuditOptions, 'host' | 'timeoutSeconds'>, env: NodeJS.ProcessEnv): Engine {
-  return new Engine(resolveEndpoint(opts.host, env), { timeoutMs: opts.timeoutSeconds * 1000 });
+  const engine = new Engine(resolveEndpoint(opts.host, env), { timeoutMs: opts.timeoutSeconds * 1000 });
+  // beside the command: finish or roll back what killed runs left, remove their leftovers
+  housekeeping(engine);
+  return engine;
 }
 
 /** Print an error the way every command does: a line, a hint; JSON when asked. */

@@ -54,6 +54,9 @@ function distance(a: string, b: string): number {
 }
 
 export async function inspect(engine: Engine, ref: string): Promise<InspectJSON> {
+  if (ref.trim() === '' || ref.includes('/')) {
+    throw new ZaError('USAGE', `${JSON.stringify(ref)} is not a container name or id`, 'name a container as `docker ps -a` shows it (a name has no "/")');
+  }
   try {
     return await engine.json<InspectJSON>('GET', `/containers/${encodeURIComponent(ref)}/json`);
   } catch (e) {
