@@ -147,11 +147,7 @@ export async function fixContainer(engine: Engine, ref: string, o: FixOptions): 
     state.buildName = `zombie-audit-build-${op}`;
     await journal.record('build');
     hook(o, 'build');
-    try {
-      report.image = await guard(buildFixedImage(engine, j, { ref: fixedRef, shimArgs: o.shimArgs, commitChanges: o.commitChanges, name: state.buildName }));
-    } catch (e) {
-      await undoOrReport(engine, state, journal, e);
-    }
+    report.image = await guarded(engine, state, journal, () => buildFixedImage(engine, j, { ref: fixedRef, shimArgs: o.shimArgs, commitChanges: o.commitChanges, name: state.buildName }));
     hook(o, 'build+');
     (target as { Image: string }).Image = report.image!.ref;
     if (!o.recreate) {
@@ -200,6 +196,21 @@ async function undoOrReport(engine: Engine, st: FixState, journal: Journal, caus
   }
   await journal.close().catch((e: Error) => { throw new ZaError('ENGINE_API', `${(cause as Error).message}; rolled back, but ${e.message}`); });
   throw cause;
+}
+
+/**
+ * Run a part of the change under guard(), its rollback included: a signal waits for both (the
+ * process must not exit between the failed step and the end of the rollback).
+ */
+async function guarded<T>(engine: Engine, st: FixState, journal: Journal, f: () => Promise<T>, onFail?: (e: unknown) => void): Promise<T> {
+  return guard((async () => {
+    try {
+      return await f();
+    } catch (e) {
+      onFail?.(e);
+      return await undoOrReport(engine, st, journal, e);
+    }
+  })());
 }
 
 /** The create body of the replacement: the original's config with the fixed image or --init. */
@@ -317,12 +328,7 @@ async function recreate(engine: Engine, j: Raw, target: InspectJSON, o: FixOptio
       if (!z.zombieProbe?.reaped) throw new ZaError('BAD_OUTPUT', 'the new container did not reap the probe\'s orphan');
     },
   };
-  try {
-    await guard(runSteps(ctx, 'stop'));
-  } catch (e) {
-    say(`recreate failed (${(e as Error).message}): restoring ${st.original.name}…`);
-    await undoOrReport(engine, st, journal, e);
-  }
+  await guarded(engine, st, journal, () => runSteps(ctx, 'stop'), (e) => say(`recreate failed (${(e as Error).message}): restoring ${st.original.name}…`));
   await journal.close();
   return { name: st.original.name, id: st.newId!, old: st.keepOld ? st.oldName : j.Id, oldRemoved: !st.keepOld };
 }
@@ -340,11 +346,7 @@ export async function settleFix(engine: Engine, ref: string, action: 'resume' | 
   }
   if (action === 'rollback' || op.step === 'build' || !op.state.recreate || !op.state.create) return settle(engine, op, 'rollback');
   const journal = openJournal(engine, op.state, { seq: op.seq, id: op.recordId, step: op.step });
-  try {
-    await guard(runSteps({ engine, st: op.state, journal, say, stopTimeoutMs: 120_000, settleMs: 1000 }, op.step));
-  } catch (e) {
-    await undoOrReport(engine, op.state, journal, e);
-  }
+  await guarded(engine, op.state, journal, () => runSteps({ engine, st: op.state, journal, say, stopTimeoutMs: 120_000, settleMs: 1000 }, op.step));
   await journal.close();
   return `the interrupted fix of ${op.state.original.name} (operation ${op.state.op}) is finished: the fixed ${op.state.original.name} runs`;
 }

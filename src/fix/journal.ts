@@ -234,6 +234,16 @@ export async function settle(engine: Engine, op: OpenOperation, action: 'finish'
     did = 'finish';
     errors = await finish(engine, st);
   }
+  if (errors.length === 1 && /does not exist: it cannot be finished/.test(errors[0])) {
+    // neither the original nor a new container is there (removed by hand since): nothing to restore
+    const gone = await inspectOrNone(engine, st.original.id).catch(() => ({} as Inspect));
+    if (!gone) {
+      errors = [];
+      did = 'rollback';
+      await openJournal(engine, st).close().catch(() => undefined);
+      return `an interrupted fix of ${st.original.name} (operation ${st.op}): neither the original nor a new container exists any more: its journal is dropped`;
+    }
+  }
   const what = `an interrupted fix of ${st.original.name} (operation ${st.op}, stopped before step "${op.step}")`;
   if (errors.length) {
     return `${what}: ${did === 'finish' ? 'finishing' : 'rolling back'} failed: ${errors.join('; ')} (the journal stays; retry with \`zombie-audit fix --${did === 'finish' ? 'resume' : 'rollback'} ${st.original.name}\`)`;
