@@ -27,12 +27,15 @@ function visible(ch: string): string {
  * override is recognized as one); otherwise keep the bytes (their C1 range is escaped below).
  */
 export function fromProcBytes(s: string): string {
-  if (!/[\u0080-\u00ff]/.test(s) || /[^\u0000-\u00ff]/.test(s)) return s;
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(s, 'latin1'));
-  } catch {
-    return s;
-  }
+  if (!/[\u0080-\u00ff]/.test(s)) return s;
+  // each run of byte-range characters on its own: a label may add text (an ellipsis) to them
+  return s.replace(/[\u0000-\u00ff]*[\u0080-\u00ff][\u0000-\u00ff]*/g, (run) => {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(run, 'latin1'));
+    } catch {
+      return run;
+    }
+  });
 }
 
 /** One piece of untrusted text, safe to print on a terminal. */
