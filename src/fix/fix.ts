@@ -52,15 +52,16 @@ export function isRuntimeState(path: string): boolean {
 }
 
 /**
- * Split `docker diff` into runtime state and data. A directory that is only marked modified
- * because something under it changed is neither.
+ * Split `docker diff` into runtime state and data. A directory with changes under it is neither
+ * by itself (made or touched only to hold them).
  */
 export function classifyChanges(changes: ReadonlyArray<{ Path: string; Kind: number }>): { runtime: string[]; data: string[] } {
   const paths = changes.map((c) => c.Path);
   const runtime: string[] = [];
   const data: string[] = [];
   for (const c of changes) {
-    const parentOnly = c.Kind === 0 && paths.some((p) => p !== c.Path && p.startsWith(c.Path.endsWith('/') ? c.Path : c.Path + '/'));
+    // a directory (it has changes under it) is judged by what it holds, not on its own
+    const parentOnly = paths.some((p) => p !== c.Path && p.startsWith(c.Path.endsWith('/') ? c.Path : c.Path + '/'));
     if (isRuntimeState(c.Path)) runtime.push(c.Path);
     else if (!parentOnly) data.push(c.Path);
   }
