@@ -8,6 +8,7 @@ import { HELPER_LABEL } from '../../../src/collect/helper.js';
 import { scanHost } from '../../../src/collect/host.js';
 import { openSnapshotStream } from '../../../src/collect/stream.js';
 import { OWNER_LABEL } from '../../../src/engine/owner.js';
+import { PROBE_LABEL } from '../../../src/probe/sandbox.js';
 import { engine, removeAll, runId, sleep, start, until } from '../../helpers/engine.js';
 import { HOSTILE_CMD, HOSTILE_ZOMBIES } from '../../helpers/hostile.js';
 
@@ -84,4 +85,19 @@ test('a SIGKILLed watch leaves nothing once another command has run', async () =
   const other = za(['audit', `${run}-nothing`]);
   assert.equal(other.status, 2);
   assert.deepEqual(await mine(), [], 'removed by the next run');
+});
+
+test('a SIGKILLed probe leaves no sandbox once another command has run', async () => {
+  const target = await start(run, { image: 'zombie-audit-fixture/healthy' }); // a TERM handler: only a sandbox can test it
+  const child = spawn(process.execPath, [BIN, 'probe', target, '--json'], { env: { ...process.env, NO_COLOR: '1' } });
+  const mine = async () => (await engine.json<Array<{ Labels: Record<string, string>; State: string }>>('GET', '/containers/json', {
+    query: { all: 1, filters: JSON.stringify({ label: [PROBE_LABEL] }) } })).filter((c) => c.Labels[OWNER_LABEL]?.split('/')[2] === String(child.pid));
+  assert.ok(await until(async () => (await mine()).length > 0, 60_000), 'the sandbox exists');
+  child.kill('SIGKILL');
+  await sleep(500);
+  const other = za(['audit', `${run}-nothing`]);
+  assert.equal(other.status, 2);
+  assert.deepEqual(await mine(), [], 'removed by the next run');
+  const t = await engine.json<{ State: { Running: boolean } }>('GET', `/containers/${target}/json`);
+  assert.ok(t.State.Running, 'the user\'s container was never stopped');
 });
