@@ -8,7 +8,7 @@ import { analyzeSeries, duration, sampleOf, type Sample } from '../watch/series.
 import type { IO } from './io.js';
 import type { WatchOptions } from './watch.js';
 import { escapeText as esc } from '../render/escape.js';
-import { toJSON } from '../render/json.js';
+import { toJSONLine } from '../render/json.js';
 
 interface Tracked { name: string; hostPid: number; pidsLimit?: number; samples: Sample[] }
 
@@ -71,7 +71,7 @@ export async function watchAll(engine: Engine, o: WatchOptions & { filters: Reco
         if (breach) L.push(s.red(`limit passed: ${esc(breach)}`));
         L.push(s.dim('Ctrl-C to stop'));
         io.stdout.write('\x1b[H\x1b[2J' + L.join('\n') + '\n');
-      } else io.stdout.write(toJSON(record, undefined));
+      } else io.stdout.write(toJSONLine(record));
       if (breach) return EXIT.FINDINGS;
       if ((o.count !== undefined && n >= o.count) || (o.durationMs !== undefined && Date.now() - started + o.intervalMs > o.durationMs)) return EXIT.OK;
     }

@@ -9,7 +9,7 @@ import { ENGINE_FLAGS, positiveNumber, toEngineOptions, UsageError, type EngineO
 import { engineFor, reportError } from './audit.js';
 import type { IO } from './io.js';
 import { escapeText as esc } from '../render/escape.js';
-import { toJSON } from '../render/json.js';
+import { toJSONLine } from '../render/json.js';
 
 export const WATCH_FLAGS = {
   all: { type: 'boolean', char: 'a', description: 'watch every running container (one helper in the host PID namespace reads them all each interval)' },
@@ -129,7 +129,7 @@ export async function runWatch(o: WatchOptions, io: IO): Promise<number> {
     if (o.json || !live) {
       // NDJSON: the error is one line like every record before it
       const e = err instanceof ZaError ? err : new ZaError('ENGINE_API', err instanceof Error ? err.message : String(err));
-      io.stdout.write(toJSON({ t: new Date().toISOString(), error: e.toJSON(), end: true }, undefined));
+      io.stdout.write(toJSONLine({ t: new Date().toISOString(), error: e.toJSON(), end: true }));
       io.stderr.write(`zombie-audit: ${esc(e.message)}\n${e.hint ? `  hint: ${esc(e.hint)}\n` : ''}`);
       return EXIT.ERROR;
     }
@@ -203,7 +203,7 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
     if (o.maxZombies !== undefined && a.zombies > o.maxZombies) r.breach = `${a.zombies} zombies > --max-zombies ${o.maxZombies}`;
     else if (o.maxRate !== undefined && samples.length >= 3 && a.perMinute > o.maxRate) r.breach = `${a.perMinute.toFixed(1)} zombies/min > --max-rate ${o.maxRate}`;
     if (live) io.stdout.write('\x1b[H\x1b[2J' + view(r, samples.map((x) => x.zombies), s, o));
-    else io.stdout.write(toJSON(r, undefined));
+    else io.stdout.write(toJSONLine(r));
     if (r.breach) {
       if (live) io.stderr.write(`zombie-audit: ${esc(r.breach)}\n`);
       await stream?.close();
@@ -228,12 +228,12 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 function emitEvent(io: IO, o: WatchOptions, live: boolean, msg: string): void {
-  if (o.json || !live) io.stdout.write(toJSON({ t: new Date().toISOString(), event: msg }, undefined));
+  if (o.json || !live) io.stdout.write(toJSONLine({ t: new Date().toISOString(), event: msg }));
   else io.stderr.write(`${esc(msg)}\n`);
 }
 
 function emitEnd(io: IO, o: WatchOptions, msg: string): void {
-  if (o.json || !io.stdout.isTTY) io.stdout.write(toJSON({ t: new Date().toISOString(), event: msg, end: true }, undefined));
+  if (o.json || !io.stdout.isTTY) io.stdout.write(toJSONLine({ t: new Date().toISOString(), event: msg, end: true }));
   io.stderr.write(`zombie-audit: ${esc(msg)}; the watch ends\n`);
 }
 

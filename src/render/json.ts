@@ -8,3 +8,8 @@ import { escapeJSON, jsonValue } from './escape.js';
 export function toJSON(value: unknown, indent: number | undefined = 2): string {
   return escapeJSON(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? '0x' + v.toString(16) : jsonValue(v)), indent)) + '\n';
 }
+
+/** One NDJSON line (watch): the same escapes, no indent. */
+export function toJSONLine(value: unknown): string {
+  return toJSON(value, 0);
+}

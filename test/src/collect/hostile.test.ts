@@ -101,3 +101,16 @@ test('a SIGKILLed probe leaves no sandbox once another command has run', async (
   const t = await engine.json<{ State: { Running: boolean } }>('GET', `/containers/${target}/json`);
   assert.ok(t.State.Running, 'the user\'s container was never stopped');
 });
+
+test('watch --json: an error is one NDJSON line; an empty or "/" name gets a hint', () => {
+  const w = za(['watch', `${run}-nothing`, '--json', '--count', '1']);
+  assert.equal(w.status, 2);
+  const lines = w.stdout.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, w.stdout);
+  assert.equal(JSON.parse(lines[0]).error.code, 'NOT_FOUND');
+  for (const bad of ['', '/', 'a/b']) {
+    const r = za(['audit', bad]);
+    assert.equal(r.status, 2, bad);
+    assert.doesNotMatch(r.stderr, /301|containers\/\/json/, bad);
+  }
+});
