@@ -114,3 +114,20 @@ test('watch --json: an error is one NDJSON line; an empty or "/" name gets a hin
     assert.doesNotMatch(r.stderr, /301|containers\/\/json/, bad);
   }
 });
+
+test('a collector that times out is killed inside the container, not abandoned', async () => {
+  const big = await start(run, { image: 'zombie-audit-fixture/base', cmd: ['/app', '--leak', '6000'] });
+  assert.ok(await until(async () => (await collect(engine, big)).snapshot.procs.size > 6000, 90_000), 'the fixture forked');
+  const { Engine } = await import('../../../src/engine/client.js');
+  const hasty = new Engine(engine.endpoint, { timeoutMs: 150 });
+  try {
+    // the exec must have begun (the collector printed its pid) for the kill to be exercised: a few tries
+    let msg = '';
+    for (let i = 0; i < 5 && !/was killed/.test(msg); i++) msg = await collect(hasty, big, 'exec').then(() => 'finished', (e: Error) => e.message);
+    assert.match(msg, /the collector \(pid \d+ in the container\) was killed/);
+  } finally {
+    hasty.close();
+  }
+  // no collector shell left running in the container
+  assert.ok(await until(async () => !/LC_ALL=C/.test((await engine.exec(big, ['ps', '-o', 'pid,args'])).stdout), 10_000), 'no collector left');
+});
