@@ -118,7 +118,10 @@ export async function collect(engine: Engine, ref: string, method: 'auto' | 'exe
   const execP = engine.exec(ref, COLLECT_ARGV, { onStdout });
   const [ins, ex] = await Promise.allSettled([inspectP, execP]);
   if (ins.status === 'rejected') {
-    if (ex.status === 'rejected') await killCollector(engine, ref, collectorPid);
+    if (ex.status === 'rejected' && ex.reason instanceof ZaError && ex.reason.code === 'ENGINE_TIMEOUT') {
+      const killed = await killCollector(engine, ref, collectorPid);
+      throw new ZaError('ENGINE_TIMEOUT', `${ex.reason.message}; ${killed}`, ex.reason.hint);
+    }
     throw ins.reason;
   }
   const j = ins.value;
