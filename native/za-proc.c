@@ -1,4 +1,9 @@
-/* za-proc: print a snapshot of /proc in the ZA1 format (native/FORMAT.md).
+/* za-proc: print a snapshot of /proc in the ZA2 format (native/FORMAT.md).
+ *
+ * /proc is hostile input: a process chooses its own comm (which may hold a newline or ')')
+ * and its argv (any bytes). So every line printed starts with a tag written here (a newline
+ * inside a stat file becomes a `+` continuation line) and a command line is printed as
+ * `C <pid> <length>` followed by exactly that many raw bytes.
  *
  * Run inside a helper container that joins a target's PID namespace
  * (`--pid container:<id>`), it reads the target's processes without writing into the
@@ -25,6 +30,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +47,7 @@ static struct proc *procs;
 static size_t nprocs, cap;
 static int host_mode;
 static long every_ms;
+static int stdin_lease;
 static void snapshot(void);
 static void reset(void);
 
@@ -94,14 +101,27 @@ static void print_simple(char tag, const char *path) {
   printf("%c %s\n", tag, buf);
 }
 
+/* A stat line: a comm may hold newlines, each printed as a `+` continuation line. */
+static void print_stat(const char *stat) {
+  fputs("S ", stdout);
+  for (const char *c = stat; *c; c++) {
+    if (*c == '\n') fputs("\n+ ", stdout);
+    else putchar(*c);
+  }
+  putchar('\n');
+}
+
 static void scan(void) {
   DIR *d = opendir("/proc");
   if (!d) die("opendir /proc");
   struct dirent *e;
   char path[64], buf[BUF];
   int self = getpid();
-  errno = 0;
-  while ((e = readdir(d)) != NULL) {
+  /* errno is reset before every readdir: a read of a process that exited meanwhile sets it
+   * (ENOENT, ESRCH), and must not pass for an error of readdir at the end of the scan */
+  for (;;) {
+    errno = 0;
+    if ((e = readdir(d)) == NULL) break;
     if (!isdigit((unsigned char)e->d_name[0])) continue;
     int pid = atoi(e->d_name);
     if (pid == self) continue;
@@ -196,7 +216,8 @@ static void print_cmdlines(void) {
     snprintf(path, sizeof path, "/proc/%d/cmdline", procs[i].pid);
     ssize_t n = read_file(path, buf, sizeof buf);
     if (n < 0) continue;
-    printf("==> %s <==\n", path);
+    /* framed by length: the bytes are the process's own, and may be anything */
+    printf("C %d %d\n", procs[i].pid, (int)n);
     if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n) die("write");
     putchar('\n');
   }
@@ -274,7 +295,9 @@ static void sample(int self) {
   if (!d) die("opendir /proc");
   struct dirent *e;
   printf("W %.2f", uptime_now());
-  while ((e = readdir(d)) != NULL) {
+  for (;;) {
+    errno = 0;
+    if ((e = readdir(d)) == NULL) break;
     if (!isdigit((unsigned char)e->d_name[0])) continue;
     int pid = atoi(e->d_name);
     if (pid == self) continue;
@@ -283,6 +306,28 @@ static void sample(int self) {
   }
   closedir(d);
   printf("\n");
+}
+
+/* --stdin-lease: stdin is the attach stream of the CLI that started this helper (OpenStdin,
+ * StdinOnce). The engine closes it when that client goes, however it ends (SIGKILL too): then
+ * the helper exits, and does not keep reading /proc for nobody. Waits up to ms. */
+static void wait_lease(long ms) {
+  struct pollfd p = { 0, POLLIN, 0 };
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (;;) {
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long left = ms - ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+    if (left <= 0) return;
+    int r = poll(&p, 1, (int)left);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) exit(0);
+    if (r > 0) {
+      char c[256];
+      ssize_t n = read(0, c, sizeof c);
+      if (n <= 0 && !(n < 0 && errno == EINTR)) exit(0); /* the CLI is gone */
+    }
+  }
 }
 
 static int watch(long every_ms, int sig) {
@@ -306,15 +351,17 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[i], "--watch") && i + 1 < argc) return watch(atol(argv[i + 1]), i + 2 < argc ? atoi(argv[i + 2]) : 0);
     if (!strcmp(argv[i], "--every") && i + 1 < argc) { every_ms = atol(argv[++i]); continue; }
     if (!strcmp(argv[i], "--host")) host_mode = 1;
-    else if (!strcmp(argv[i], "--version")) { puts("za-proc ZA1"); return 0; }
-    else { fprintf(stderr, "usage: za-proc [--host] | --orphan MS | --watch MS [SIG]\n"); return 2; }
+    else if (!strcmp(argv[i], "--stdin-lease")) stdin_lease = 1;
+    else if (!strcmp(argv[i], "--version")) { puts("za-proc ZA2"); return 0; }
+    else { fprintf(stderr, "usage: za-proc [--host] [--every MS [--stdin-lease]] | --orphan MS | --watch MS [SIG]\n"); return 2; }
   }
   static char out[1 << 16];
   if (setvbuf(stdout, out, _IOFBF, sizeof out) != 0) die("setvbuf");
   if (every_ms > 0) {
     for (;;) {
       snapshot();
-      sleep_ms(every_ms);
+      if (stdin_lease) wait_lease(every_ms);
+      else sleep_ms(every_ms);
     }
   }
   snapshot();
@@ -331,13 +378,13 @@ static void reset(void) {
 
 static void snapshot(void) {
   reset();
-  printf("ZA1 za-proc\n");
+  printf("ZA2 za-proc\n");
   print_simple('U', "/proc/uptime");
   print_simple('M', "/proc/sys/kernel/pid_max");
   /* no pids cgroup line: the helper's /sys/fs/cgroup is its own, not the target's */
   printf("X %d\n", (int)getpid());
   scan();
-  for (size_t i = 0; i < nprocs; i++) printf("S %s\n", procs[i].stat);
+  for (size_t i = 0; i < nprocs; i++) print_stat(procs[i].stat);
   for (size_t i = 0; i < nprocs; i++)
     procs[i].ns_pid1 = host_mode ? print_host_lines(procs[i].pid) : procs[i].pid == 1;
   index_flags();

@@ -1,3 +1,5 @@
+import { escapeText } from '../render/escape.js';
+import { toJSON } from '../render/json.js';
 import { EXIT, ZaError, type EngineErrorCode } from '../engine/errors.js';
 import { failedSarif } from '../render/sarif-error.js';
 import type { IO } from './io.js';
@@ -60,11 +62,12 @@ export type ErrorFormat = 'text' | 'json' | 'sarif' | 'github';
 export function reportError(err: unknown, io: IO, format: ErrorFormat | boolean = 'text'): number {
   const e = toZaError(err);
   const fmt: ErrorFormat = format === true ? 'json' : format === false ? 'text' : format;
-  if (fmt === 'json') io.stdout.write(JSON.stringify({ error: e.toJSON() }, null, 2) + '\n');
+  if (fmt === 'json') io.stdout.write(toJSON({ error: e.toJSON() }));
   else if (fmt === 'sarif') io.stdout.write(failedSarif(e));
   else if (fmt === 'github') io.stdout.write(`::error title=zombie-audit ${e.code}::${escapeGithub(e.message + (e.hint ? ` (${e.hint})` : ''))}\n`);
-  io.stderr.write(`zombie-audit: ${e.message}\n`);
-  if (e.hint) io.stderr.write(`  hint: ${e.hint}\n`);
+  // a message may quote a container's name or output: never raw on the terminal
+  io.stderr.write(`zombie-audit: ${escapeText(e.message)}\n`);
+  if (e.hint) io.stderr.write(`  hint: ${escapeText(e.hint)}\n`);
   if (io.env.ZOMBIE_AUDIT_DEBUG === '1' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
   return EXIT.ERROR;
 }

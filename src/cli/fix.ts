@@ -1,5 +1,6 @@
 import { runCleanup } from '../cleanup.js';
-import { fixContainer, type FixOptions } from '../fix/fix.js';
+import { fixContainer, settleFix, type FixOptions } from '../fix/fix.js';
+import { escapeText as esc } from '../render/escape.js';
 import type { InitChoice } from '../fix/dockerfile.js';
 import { toJSON } from '../render/json.js';
 import { renderFixHuman } from '../render/fix-human.js';
@@ -26,11 +27,16 @@ export const FIX_FLAGS = {
   init: { type: 'string', options: ['auto', 'tini', 'dumb-init', 'shim'], default: 'auto', description: 'with --dockerfile: the init to add (auto: an installed one, else tini from the package manager, else the shim)' },
   target: { type: 'string', description: 'with --dockerfile: the stage that runs (default: the last)' },
   grace: { type: 'string', kind: 'duration', description: 'grace period for the stop tests (default: the stop timeout, or 10s)' },
+  yes: { type: 'boolean', char: 'y', description: 'confirm --recreate (it stops the container), as other commands confirm a stop' },
+  resume: { type: 'boolean', description: "finish an interrupted fix of the container from the engine's journal" },
+  rollback: { type: 'boolean', description: "roll an interrupted fix of the container back from the engine's journal" },
   ...ENGINE_FLAGS,
 } as const satisfies Record<string, FlagSpec>;
 
 /** The engine's fix options (src/fix/fix.ts) plus what the command line adds. */
-export interface FixCliOptions extends EngineOptions, Omit<FixOptions, 'progress' | 'failAt'> {
+export interface FixCliOptions extends EngineOptions, Omit<FixOptions, 'progress' | 'failAt' | 'killAt'> {
+  settleAction?: 'resume' | 'rollback';
+  yes: boolean;
   container: string;
   dockerfile?: string;
   write: boolean;
@@ -48,9 +54,15 @@ export function toFixOptions(flags: Record<string, unknown>, args: string[], env
     throw new UsageError('--strategy docker-init makes no image: it needs --recreate (or run the container with `docker run --init`)');
   }
   if ((flags['commit-changes'] || flags['keep-old']) && !flags.recreate) throw new UsageError('--commit-changes and --keep-old go with --recreate');
+  if (flags.resume && flags.rollback) throw new UsageError('--resume or --rollback, not both');
+  const ref = args[0] ?? '';
+  if (!flags.dockerfile && (ref.trim() === '' || ref.includes('/'))) {
+    throw new UsageError(`${JSON.stringify(ref)} is not a container name: name one as \`docker ps -a\` shows it (no "/")`);
+  }
   return {
     ...toEngineOptions(flags, env), container: args[0] ?? '', strategy,
     dockerfile: flags.dockerfile as string | undefined, write: !!flags.write, init: String(flags.init ?? 'auto') as InitChoice, target: flags.target as string | undefined, tag: flags.tag as string | undefined,
+    settleAction: flags.resume ? 'resume' : flags.rollback ? 'rollback' : undefined, yes: !!flags.yes,
     recreate: !!flags.recreate, commitChanges: !!flags['commit-changes'], keepOld: !!flags['keep-old'], dryRun: !!flags['dry-run'],
     probe: !flags['no-probe'], shimArgs: ((flags['shim-arg'] as string[] | undefined) ?? []).flatMap((a) => a.split(' ').filter(Boolean)),
     settleMs: parseDuration('settle', String(flags.settle ?? FIX_FLAGS.settle.default)),
@@ -91,7 +103,12 @@ export async function runFix(o: FixCliOptions, io: IO): Promise<number> {
   const engine = engineFor(o, io.env);
   try {
     const progress = io.stderr.isTTY && !o.json ? (m: string) => io.stderr.write(`${m}\n`) : undefined;
-    const r = await fixContainer(engine, o.container, { ...o, progress, failAt: io.env.ZOMBIE_AUDIT_FAIL_AT });
+    if (o.settleAction) {
+      const line = await settleFix(engine, o.container, o.settleAction, progress);
+      io.stdout.write(o.json ? toJSON({ schema: 'zombie-audit/fix-settle@1', container: o.container, action: o.settleAction, result: line }) : `${esc(line)}\n`);
+      return 0;
+    }
+    const r = await fixContainer(engine, o.container, { ...o, progress, failAt: io.env.ZOMBIE_AUDIT_FAIL_AT, killAt: io.env.ZOMBIE_AUDIT_KILL_AT });
     io.stdout.write(o.json ? toJSON(r) : await renderFixHuman(r, wantColor(io.stdout, io.env)));
     const stillBad = r.after?.probe?.findings.filter((f) => f.severity === 'error') ?? [];
     return stillBad.length > 0 ? 1 : 0;

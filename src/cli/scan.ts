@@ -7,6 +7,7 @@ import { makeStyle, wantColor } from '../render/style.js';
 import { auditOne, exitFor } from './shared.js';
 import type { AuditOptions } from './audit-options.js';
 import type { IO } from './io.js';
+import { escapeText as esc } from '../render/escape.js';
 
 export type { ScanFailure, ScanReport };
 

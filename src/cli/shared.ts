@@ -2,6 +2,7 @@ import { analyze, type AuditReport } from '../analysis/audit.js';
 import { collect, containerInfo } from '../collect/collect.js';
 import { Engine } from '../engine/client.js';
 import { resolveEndpoint } from '../engine/connection.js';
+import { housekeeping } from '../fix/housekeeping.js';
 import { EXIT } from '../engine/errors.js';
 import { atOrAbove, type Finding } from '../findings/model.js';
 import type { AuditOptions, EngineOptions } from './audit-options.js';
@@ -12,7 +13,10 @@ export function exitFor(findings: readonly Finding[], failOn: EngineOptions['fai
 }
 
 export function engineFor(opts: Pick<EngineOptions, 'host' | 'timeoutSeconds'>, env: NodeJS.ProcessEnv): Engine {
-  return new Engine(resolveEndpoint(opts.host, env), { timeoutMs: opts.timeoutSeconds * 1000 });
+  const engine = new Engine(resolveEndpoint(opts.host, env), { timeoutMs: opts.timeoutSeconds * 1000 });
+  // beside the command: finish or roll back what killed runs left, remove their leftovers
+  housekeeping(engine);
+  return engine;
 }
 
 export async function auditOne(engine: Engine, ref: string, method: AuditOptions['method']): Promise<AuditReport> {

@@ -11,6 +11,8 @@ import { engineFor } from './shared.js';
 import { parseDuration as parseDurationOf } from './options.js';
 import type { WatchOptions } from './watch-options.js';
 import type { IO } from './io.js';
+import { escapeText as esc } from '../render/escape.js';
+import { toJSONLine } from '../render/json.js';
 
 export { toWatchOptions, WATCH_FLAGS, type WatchOptions } from './watch-options.js';
 
@@ -30,7 +32,14 @@ export async function runWatch(o: WatchOptions, io: IO): Promise<number> {
     if (o.all) return await (await import('./watch-all.js')).watchAll(engine, o, io, live, s);
     return await loop(engine, o, io, live, s);
   } catch (err) {
-    return reportError(err, io, o.json || !live);
+    if (o.json || !live) {
+      // NDJSON: the error is one line like every record before it
+      const e = err instanceof ZaError ? err : new ZaError('ENGINE_API', err instanceof Error ? err.message : String(err));
+      io.stdout.write(toJSONLine({ t: new Date().toISOString(), error: e.toJSON(), end: true }));
+      io.stderr.write(`zombie-audit: ${esc(e.message)}\n${e.hint ? `  hint: ${esc(e.hint)}\n` : ''}`);
+      return EXIT.ERROR;
+    }
+    return reportError(err, io, false);
   } finally {
     await runCleanup();
     engine.close();
@@ -102,7 +111,7 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
     if (live) io.stdout.write('\x1b[H\x1b[2J' + renderWatchHuman(r, samples.map((x) => x.zombies), s, o));
     else io.stdout.write(JSON.stringify(r) + '\n');
     if (r.breach) {
-      if (live) io.stderr.write(`zombie-audit: ${r.breach}\n`);
+      if (live) io.stderr.write(`zombie-audit: ${esc(r.breach)}\n`);
       await stream?.close();
       return EXIT.FINDINGS;
     }
@@ -125,13 +134,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 function emitEvent(io: IO, o: WatchOptions, live: boolean, msg: string): void {
-  if (o.json || !live) io.stdout.write(JSON.stringify({ t: new Date().toISOString(), event: msg }) + '\n');
-  else io.stderr.write(`${msg}\n`);
+  if (o.json || !live) io.stdout.write(toJSONLine({ t: new Date().toISOString(), event: msg }));
+  else io.stderr.write(`${esc(msg)}\n`);
 }
 
 function emitEnd(io: IO, o: WatchOptions, msg: string): void {
-  if (o.json || !io.stdout.isTTY) io.stdout.write(JSON.stringify({ t: new Date().toISOString(), event: msg, end: true }) + '\n');
-  io.stderr.write(`zombie-audit: ${msg}; the watch ends\n`);
+  if (o.json || !io.stdout.isTTY) io.stdout.write(toJSONLine({ t: new Date().toISOString(), event: msg, end: true }));
+  io.stderr.write(`zombie-audit: ${esc(msg)}; the watch ends\n`);
 }
 
 /** Wait for a running container named `name` that is not the one we had (or was restarted). */

@@ -1,7 +1,7 @@
 import type { ContainerInfo, Method } from '../analysis/audit.js';
 import type { Engine } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
-import { parseSnapshot, type Snapshot } from '../proc/snapshot.js';
+import { parseSnapshot, SnapshotParser, type Snapshot } from '../proc/snapshot.js';
 import { runHelper } from './helper.js';
 import { COLLECT_ARGV } from './script.js';
 
@@ -54,6 +54,9 @@ function distance(a: string, b: string): number {
 }
 
 export async function inspect(engine: Engine, ref: string): Promise<InspectJSON> {
+  if (ref.trim() === '' || ref.includes('/')) {
+    throw new ZaError('USAGE', `${JSON.stringify(ref)} is not a container name or id`, 'name a container as `docker ps -a` shows it (a name has no "/")');
+  }
   try {
     return await engine.json<InspectJSON>('GET', `/containers/${encodeURIComponent(ref)}/json`);
   } catch (e) {
@@ -98,19 +101,43 @@ export async function collect(engine: Engine, ref: string, method: 'auto' | 'exe
     if (err) throw err;
     return viaHelper(engine, j);
   }
-  const execP = engine.exec(ref, COLLECT_ARGV);
+  // the output is parsed as it streams in: the collector's own pid (X) is known from its first
+  // lines, so a collector that times out is killed inside the container, not left running
+  const parser = new SnapshotParser();
+  let parsed: Snapshot | undefined;
+  let parseError: Error | undefined;
+  let collectorPid: number | undefined;
+  const onStdout = (text: string): void => {
+    if (parseError || parsed) return;
+    try {
+      const done = parser.feed(text);
+      if (done.length) parsed = done[0];
+      collectorPid ??= parser.selfPid;
+    } catch (e) { parseError = e as Error; }
+  };
+  const execP = engine.exec(ref, COLLECT_ARGV, { onStdout });
   const [ins, ex] = await Promise.allSettled([inspectP, execP]);
-  if (ins.status === 'rejected') throw ins.reason;
+  if (ins.status === 'rejected') {
+    if (ex.status === 'rejected' && ex.reason instanceof ZaError && ex.reason.code === 'ENGINE_TIMEOUT') {
+      const killed = await killCollector(engine, ref, collectorPid);
+      throw new ZaError('ENGINE_TIMEOUT', `${ex.reason.message}; ${killed}`, ex.reason.hint);
+    }
+    throw ins.reason;
+  }
   const j = ins.value;
   const err = stateError(j);
   if (err) throw err;
   if (ex.status === 'rejected') {
     const e = ex.reason;
     if (e instanceof ZaError && (e.code === 'NOT_RUNNING' || e.code === 'PAUSED')) throw await exitedDuring(engine, ref, e);
+    if (e instanceof ZaError && e.code === 'ENGINE_TIMEOUT') {
+      const killed = await killCollector(engine, ref, collectorPid);
+      throw new ZaError('ENGINE_TIMEOUT', `${e.message}; ${killed}`, e.hint);
+    }
     throw e;
   }
   const out = ex.value.stdout;
-  if (!out.startsWith('ZA1 ')) {
+  if (!out.startsWith('ZA2 ')) {
     const text = (out + ex.value.stderr).trim();
     if (NO_SHELL.test(text)) {
       if (method === 'exec') throw new ZaError('NO_SHELL', `container ${j.Name.replace(/^\//, '')} has no usable /bin/sh: ${text.slice(0, 200)}`, 'drop --method exec: the helper way needs no shell');
@@ -118,10 +145,26 @@ export async function collect(engine: Engine, ref: string, method: 'auto' | 'exe
     }
     throw new ZaError('BAD_OUTPUT', `the collector printed no snapshot: ${text.slice(0, 300) || '(nothing)'}`);
   }
-  const snapshot = parseSnapshot(out);
+  if (parseError) throw new ZaError('BAD_OUTPUT', `the collector's output does not parse: ${parseError.message}`);
+  const snapshot = parsed ?? parser.end() ?? parseSnapshot(out);
   if (!snapshot.complete) throw await exitedDuring(engine, ref, new ZaError('BAD_OUTPUT', 'the snapshot was cut short'));
   if (!snapshot.procs.has(1)) throw new ZaError('BAD_OUTPUT', 'the snapshot has no PID 1 (is /proc mounted in the container?)');
   return { snapshot, method: 'exec', inspect: j };
+}
+
+/**
+ * Kill a collector whose exec timed out, inside the container (an abandoned exec keeps running
+ * there: seen burning CPU minutes later). Its pid is the one it printed first (X); the kill is one
+ * more exec with an argv array. Returns what was done, for the error message.
+ */
+async function killCollector(engine: Engine, ref: string, pid: number | undefined): Promise<string> {
+  if (pid === undefined || !Number.isInteger(pid) || pid < 2) return 'the collector had not started: nothing left running';
+  try {
+    await engine.exec(ref, ['/bin/sh', '-c', 'kill -9 "$1" 2>/dev/null; exit 0', 'za-kill', String(pid)], { timeoutMs: 10_000 });
+    return `the collector (pid ${pid} in the container) was killed`;
+  } catch (e) {
+    return `the collector (pid ${pid} in the container) could not be killed: ${(e as Error).message}`;
+  }
 }
 
 async function exitedDuring(engine: Engine, ref: string, fallback: ZaError): Promise<ZaError> {

@@ -5,6 +5,7 @@ import { onCleanup } from '../cleanup.js';
 import type { Engine } from '../engine/client.js';
 import { demux, frameReader } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
+import { ownerLabels } from '../engine/owner.js';
 import { tarOfOne } from '../engine/tar.js';
 import { packageRoot } from '../paths.js';
 
@@ -70,7 +71,8 @@ export async function runHelper(engine: Engine, pidMode: string, args: string[] 
   const created = await engine.json<{ Id: string }>('POST', '/containers/create', {
     body: {
       Image: image, Cmd: ['/za-proc', ...args], User: '0', NetworkDisabled: true,
-      Labels: { [HELPER_LABEL]: '1' },
+      // owner and expiry: a run killed before its `finally` leaves it for the next run to remove
+      Labels: { [HELPER_LABEL]: '1', ...ownerLabels('helper', Math.max(600, ((opts.timeoutMs ?? 0) / 1000) * 2)) },
       HostConfig: { PidMode: pidMode, NetworkMode: 'none', ReadonlyRootfs: true, AutoRemove: false,
         SecurityOpt: ['no-new-privileges'], LogConfig: { Type: 'json-file', Config: {} } },
     },

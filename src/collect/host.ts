@@ -71,6 +71,9 @@ export async function scanHost(engine: Engine, ids: readonly string[]): Promise<
       const c = await collect(engine, j.Id);
       result.reports.push(analyze(c.snapshot, containerInfo(c.inspect), c.method));
     } catch (e) {
+      // a container removed (or stopped) meanwhile is skipped as such, not as a broken image
+      const now = await engine.request('GET', `/containers/${j.Id}/json`).catch(() => undefined);
+      if (now?.status === 404) { result.skipped.push({ container: j.Name.replace(/^\//, ''), code: 'NOT_FOUND', message: 'removed during the scan' }); continue; }
       result.skipped.push({ container: j.Name.replace(/^\//, ''), code: e instanceof ZaError ? e.code : 'ERROR', message: (e as Error).message });
     }
   }

@@ -2,7 +2,8 @@ import { onCleanup } from '../cleanup.js';
 import type { Engine } from '../engine/client.js';
 import { frameReader } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
-import { parseSnapshot, type Snapshot } from '../proc/snapshot.js';
+import { ownerLabels } from '../engine/owner.js';
+import { SnapshotParser, type Snapshot } from '../proc/snapshot.js';
 import { ensureHelperImage, HELPER_LABEL } from './helper.js';
 
 export interface SnapshotStream {
@@ -16,14 +17,17 @@ export interface SnapshotStream {
  * container at once, as `audit --all` reads them) printing a snapshot every `intervalMs`
  * (za-proc --every), read through the attach API with logging off: nothing is written to disk,
  * and a sample costs the C read of /proc and no engine call. The helper ends with the target's
- * namespace, or on close() (also on Ctrl-C).
+ * namespace, on close() (also on Ctrl-C), or when this CLI dies (its stdin lease closes).
  */
 export async function openSnapshotStream(engine: Engine, containerId: string, intervalMs: number, opts: { host?: boolean } = {}): Promise<SnapshotStream> {
   const image = await ensureHelperImage(engine);
   const created = await engine.json<{ Id: string }>('POST', '/containers/create', {
     body: {
-      Image: image, Cmd: ['/za-proc', ...(opts.host ? ['--host'] : []), '--every', String(Math.max(50, Math.round(intervalMs)))], User: '0', NetworkDisabled: true,
-      AttachStdout: true, AttachStderr: true, Labels: { [HELPER_LABEL]: '1' },
+      Image: image, Cmd: ['/za-proc', ...(opts.host ? ['--host'] : []), '--every', String(Math.max(50, Math.round(intervalMs))), '--stdin-lease'], User: '0', NetworkDisabled: true,
+      // the lease: stdin is this CLI's attach stream; the engine closes it when the CLI goes
+      // (SIGKILL included) and za-proc exits; the owner label lets the next run remove it
+      AttachStdin: true, OpenStdin: true, StdinOnce: true,
+      AttachStdout: true, AttachStderr: true, Labels: { [HELPER_LABEL]: '1', ...ownerLabels('watch', 7 * 24 * 3600) },
       HostConfig: { PidMode: opts.host ? 'host' : `container:${containerId}`, NetworkMode: 'none', ReadonlyRootfs: true, AutoRemove: false,
         SecurityOpt: ['no-new-privileges'], LogConfig: { Type: 'none', Config: {} } },
     },
@@ -38,7 +42,8 @@ export async function openSnapshotStream(engine: Engine, containerId: string, in
   const ready: Snapshot[] = [];
   const waiting: Array<{ resolve: (s: Snapshot) => void; reject: (e: Error) => void }> = [];
   let ended: Error | undefined;
-  let buf = '';
+  const parser = new SnapshotParser();
+  let broken = false;
   const push = (s: Snapshot): void => {
     const w = waiting.shift();
     if (w) w.resolve(s); else { ready.push(s); if (ready.length > 2) ready.shift(); } // keep only the freshest
@@ -47,16 +52,19 @@ export async function openSnapshotStream(engine: Engine, containerId: string, in
     ended = e;
     for (const w of waiting.splice(0)) w.reject(e);
   };
+  // framed records, parsed as they stream: a process's name or argv cannot end a snapshot early
   const onStdout = (text: string): void => {
-    buf += text;
-    for (let i = buf.indexOf('\nZ\n'); i >= 0; i = buf.indexOf('\nZ\n')) {
-      const one = buf.slice(0, i + 3);
-      buf = buf.slice(i + 3);
-      try { push(parseSnapshot(one)); } catch { /* a torn first chunk: the next one is whole */ }
+    if (broken) return;
+    try {
+      for (const s of parser.feed(text)) push(s);
+    } catch (e) {
+      broken = true;
+      end(new ZaError('BAD_OUTPUT', `the watch helper's output does not parse: ${(e as Error).message}`));
+      void remove();
     }
   };
   // attach before start, so no output is missed; the request lasts as long as the helper
-  engine.request('POST', `/containers/${id}/attach`, { query: { stream: 1, stdout: 1, stderr: 1 }, timeoutMs: 7 * 24 * 3600 * 1000, onData: frameReader(onStdout) })
+  engine.request('POST', `/containers/${id}/attach`, { query: { stream: 1, stdin: 1, stdout: 1, stderr: 1 }, timeoutMs: 7 * 24 * 3600 * 1000, onData: frameReader(onStdout) })
     .then(() => end(new ZaError('EXITED_DURING_AUDIT', 'the watched container stopped')), (e: Error) => end(e));
   await new Promise((r) => setTimeout(r, 50));
   const started = await engine.request('POST', `/containers/${id}/start`);

@@ -8,7 +8,7 @@ export const EXIT = {
 
 export type EngineErrorCode =
   | 'ENGINE_UNREACHABLE' | 'ENGINE_PERMISSION' | 'ENGINE_TIMEOUT' | 'ENGINE_API'
-  | 'NOT_FOUND' | 'NOT_RUNNING' | 'PAUSED' | 'EXITED_DURING_AUDIT' | 'NO_SHELL' | 'BAD_OUTPUT' | 'USAGE';
+  | 'NOT_FOUND' | 'NOT_RUNNING' | 'PAUSED' | 'EXITED_DURING_AUDIT' | 'NO_SHELL' | 'BAD_OUTPUT' | 'USAGE' | 'INTERRUPTED';
 
 /** An error with a code, a message a person reads and a hint on what to do. */
 export class ZaError extends Error {

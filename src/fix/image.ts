@@ -4,7 +4,6 @@ import type { InspectJSON } from '../collect/collect.js';
 import type { Engine } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
 import { tarOfOne } from '../engine/tar.js';
-import { onCleanup } from '../cleanup.js';
 
 export const SHIM_PATH = '/za-shim';
 export const FIXED_LABEL = 'zombie-audit.fixed-from';
@@ -47,7 +46,7 @@ export interface FixedImage {
  * at /za-shim, and a commit whose config is the container's (command, env, user, workdir, stop
  * signal, labels, healthcheck) with the entrypoint wrapped. The temporary container is removed.
  */
-export async function buildFixedImage(engine: Engine, c: InspectJSON, o: { ref: string; shimArgs: string[]; commitChanges: boolean }): Promise<FixedImage> {
+export async function buildFixedImage(engine: Engine, c: InspectJSON, o: { ref: string; shimArgs: string[]; commitChanges: boolean; name?: string }): Promise<FixedImage> {
   const image = await engine.json<ImageInspect>('GET', `/images/${encodeURIComponent(c.Image)}/json`);
   const arch = dockerArch(image.Architecture ?? 'amd64');
   const shim = shimFor(arch);
@@ -56,11 +55,14 @@ export async function buildFixedImage(engine: Engine, c: InspectJSON, o: { ref: 
     const committed = await engine.json<{ Id: string }>('POST', '/commit', { query: { container: c.Id, pause: true } });
     base = committed.Id;
   }
+  // No label on the build container: a commit merges the container's labels into the image,
+  // and so into every container made from it (zombie-audit.tmp=1 once reached users' services).
+  // It is found by its name, which the journal records before it is made.
   const tmp = await engine.json<{ Id: string }>('POST', '/containers/create', {
-    body: { Image: base, Entrypoint: ['/za-shim'], Cmd: [], Labels: { 'zombie-audit.tmp': '1' }, NetworkDisabled: true, HostConfig: { NetworkMode: 'none' } },
+    query: o.name ? { name: o.name } : undefined,
+    body: { Image: base, Entrypoint: ['/za-shim'], Cmd: [], NetworkDisabled: true, HostConfig: { NetworkMode: 'none' } },
   });
   const remove = () => engine.request('DELETE', `/containers/${tmp.Id}`, { query: { force: 1, v: 1 } });
-  const undo = onCleanup(remove);
   try {
     const put = await engine.request('PUT', `/containers/${tmp.Id}/archive`, {
       query: { path: '/' }, raw: { data: await tarOfOne(SHIM_PATH.slice(1), shim), contentType: 'application/x-tar' },
@@ -80,8 +82,8 @@ export async function buildFixedImage(engine: Engine, c: InspectJSON, o: { ref: 
     });
     return { id: committed.Id, ref: o.ref, entrypoint, arch, committedChanges: o.commitChanges };
   } finally {
-    undo();
-    await remove().catch(() => undefined);
+    const r = await remove();
+    if (r.status >= 300 && r.status !== 404) throw new ZaError('ENGINE_API', `could not remove the build container ${o.name ?? tmp.Id.slice(0, 12)}: ${r.body.toString('utf8').slice(0, 200)}`);
   }
 }
 

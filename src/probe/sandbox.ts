@@ -3,6 +3,7 @@ import { onCleanup } from '../cleanup.js';
 import type { InspectJSON } from '../collect/collect.js';
 import type { Engine } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
+import { ownerLabels } from '../engine/owner.js';
 
 export const PROBE_LABEL = 'zombie-audit.probe';
 
@@ -32,7 +33,7 @@ export async function createSandbox(engine: Engine, j: InspectJSON): Promise<San
       Env: j.Config.Env ?? undefined, User: j.Config.User || undefined, WorkingDir: j.Config.WorkingDir || undefined,
       StopSignal: j.Config.StopSignal || undefined, StopTimeout: j.Config.StopTimeout ?? undefined,
       Tty: j.Config.Tty ?? false, OpenStdin: j.Config.OpenStdin ?? false, NetworkDisabled: true,
-      Labels: { [PROBE_LABEL]: '1', [`${PROBE_LABEL}.of`]: j.Id },
+      Labels: { [PROBE_LABEL]: '1', [`${PROBE_LABEL}.of`]: j.Id, ...ownerLabels('sandbox', 3600) },
       HostConfig: {
         NetworkMode: 'none', Init: j.HostConfig.Init ?? undefined, AutoRemove: false,
         Tmpfs: Object.fromEntries([...mounts, ...imageVolumes].map((d) => [d, 'rw'])),

@@ -1,10 +1,13 @@
 import type { Finding } from '../findings/model.js';
+import { escapeStrings } from './escape.js';
 import { dedupe } from './dedupe.js';
 import { docUrl } from './meta.js';
 import type { Style } from './style.js';
 
 /** lint's terminal output: file:line, severity, id, message; the fix; the doc's address. */
-export function renderLintHuman(files: readonly string[], findings: readonly Finding[], s: Style): string {
+export function renderLintHuman(rawFiles: readonly string[], rawFindings: readonly Finding[], s: Style): string {
+  const files = escapeStrings([...rawFiles]);
+  const findings = escapeStrings([...rawFindings]);
   const out: string[] = [];
   const unique = dedupe(findings);
   for (const f of unique) {

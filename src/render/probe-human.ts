@@ -1,8 +1,10 @@
 import type { ProbeReport } from '../probe/probe.js';
+import { escapeStrings } from './escape.js';
 import { renderFindings } from './findings.js';
 import { makeStyle } from './style.js';
 
-export async function renderProbeHuman(r: ProbeReport, color: boolean): Promise<string> {
+export async function renderProbeHuman(raw: ProbeReport, color: boolean): Promise<string> {
+  const r = escapeStrings(raw);
   const s = await makeStyle(color);
   const L: string[] = [];
   L.push(`${s.bold('Probe')} ${r.container.name} ${s.dim(`(${r.container.image}, ${r.container.id.slice(0, 12)})`)}`);

@@ -1,3 +1,4 @@
+import { escapeJSON } from './escape.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RULES } from '../findings/catalog.js';
@@ -68,7 +69,7 @@ export async function toSarif(findings: readonly Finding[], version = packageMet
   });
   run.run.invocations = [{ executionSuccessful: true }];
   builder.addRun(run);
-  return builder.buildSarifJsonString({ indent: true }) + '\n';
+  return escapeJSON(builder.buildSarifJsonString({ indent: true })) + '\n';
 }
 
 export { failedSarif } from './sarif-error.js';

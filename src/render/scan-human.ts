@@ -1,4 +1,5 @@
 import type { AuditReport } from '../analysis/audit.js';
+import { escapeStrings } from './escape.js';
 import { SEVERITY_RANK, type Severity } from '../findings/model.js';
 import type { Style } from './style.js';
 
@@ -21,7 +22,8 @@ function worst(r: AuditReport): Severity | undefined {
 }
 
 /** The --all summary: one row per container, then what was skipped or failed. */
-export async function renderScanHuman(report: ScanReport, style: Style): Promise<string> {
+export async function renderScanHuman(raw: ScanReport, style: Style): Promise<string> {
+  const report = escapeStrings(raw);
   const out: string[] = [];
   const { default: Table } = await import('cli-table3');
   const t = new Table({

@@ -1,4 +1,5 @@
 import { duration, sparkline, type Analysis } from '../watch/series.js';
+import { escapeStrings } from './escape.js';
 import type { Style } from './style.js';
 
 /** One sample of `watch`, as printed (NDJSON) and drawn (the live view). */
@@ -20,7 +21,8 @@ export interface WatchRecord {
 }
 
 /** The live view of one container. */
-export function renderWatchHuman(r: WatchRecord, history: number[], s: Style, o: { intervalMs: number; windowMs: number }): string {
+export function renderWatchHuman(raw: WatchRecord, history: number[], s: Style, o: { intervalMs: number; windowMs: number }): string {
+  const r = escapeStrings(raw);
   const L: string[] = [];
   L.push(`${s.bold('zombie-audit watch')} ${r.container}  ${s.dim(`every ${o.intervalMs / 1000} s, sample ${r.sample}, ${r.t}`)}`);
   L.push('');
@@ -59,7 +61,8 @@ export interface WatchAllRow {
 }
 
 /** The live view of `watch --all`: one row per container, the fastest-growing first. */
-export function renderWatchAllHuman(record: { sample: number; containers: WatchAllRow[]; breach?: string }, s: Style, intervalMs: number): string {
+export function renderWatchAllHuman(raw: { sample: number; containers: WatchAllRow[]; breach?: string }, s: Style, intervalMs: number): string {
+  const record = escapeStrings(raw);
   const L = [`${s.bold('zombie-audit watch --all')}  ${s.dim(`${record.containers.length} containers, every ${intervalMs / 1000} s, sample ${record.sample}`)}`, ''];
   L.push(`${'container'.padEnd(28)} ${'zombies'.padStart(8)} ${'rate/min'.padStart(9)}  ${'limit in'.padEnd(16)} top parent`);
   for (const r of record.containers.slice(0, 30)) {

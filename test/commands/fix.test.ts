@@ -114,12 +114,28 @@ test('changes in the writable layer: refused without --commit-changes, kept with
   await execText(name, ['sh', '-c', 'echo state > /etc/app-state']);
   const r = za(['fix', name, '--recreate', '--no-probe']);
   assert.equal(r.code, 2);
-  assert.match(r.err, /change\(s\) in its writable layer/);
+  assert.match(r.err, /data in its writable layer outside volumes \(docker diff\): \/etc\/app-state/);
   const tag = `zombie-audit-test/${run}:diff`;
   images.push(tag);
   const ok = za(['fix', name, '--recreate', '--no-probe', '--commit-changes', '--tag', tag]);
   assert.equal(ok.code, 0, ok.err);
   assert.equal(await execText(name, ['cat', '/etc/app-state']), 'state\n');
+});
+
+test('runtime state (/run, /tmp, /var/log, *.pid, *.sock) is not data: recreated, and listed as what the new one starts without', async () => {
+  const name = `${run}-runtime`;
+  await start(run, { image: 'zombie-audit-fixture/leaky-pid1', name });
+  await execText(name, ['sh', '-c', 'mkdir -p /run /var/log && echo 1 > /run/app.pid && echo x > /tmp/s.sock && echo log > /var/log/app.log && echo 2 > /srv.lock']);
+  const tag = `zombie-audit-test/${run}:runtime`;
+  images.push(tag);
+  const r = za(['fix', name, '--recreate', '--no-probe', '--yes', '--tag', tag, '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  for (const p of ['/run/app.pid', '/tmp/s.sock', '/var/log/app.log', '/srv.lock']) assert.ok(j.startsWithout.includes(p), `${p} in ${j.startsWithout}`);
+  assert.ok((await inspect(name)).State.Running);
+  assert.match(j.image.id, /^sha256:[0-9a-f]{64}$/);
+  const again = za(['fix', name, '--recreate', '--no-probe']);
+  assert.match(again.err, /already has an init as PID 1/, 'the fixed one is seen as fixed');
 });
 
 test('--strategy docker-init --recreate: the engine\'s init, no image', async () => {
