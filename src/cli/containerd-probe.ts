@@ -3,14 +3,14 @@ import { disposition, signalName, signalNumber } from '../analysis/signals.js';
 import { runCleanup } from '../cleanup.js';
 import { ContainerdRuntime } from '../engine/containerd/runtime.js';
 import { ZaError } from '../engine/errors.js';
-import { parseSnapshot } from '../proc/snapshot.js';
+import { parseHostRead } from '../collect/node.js';
 import { parseOrphan } from '../probe/orphan.js';
 import { reaperKind, zombieSummary, type ProbeReport } from '../probe/probe.js';
 import type { TermResult } from '../probe/term.js';
 import { toJSON } from '../render/json.js';
 import { wantColor } from '../render/style.js';
 import { exitFor, reportError } from './audit.js';
-import { auditSnapshot } from './containerd.js';
+import { auditSnapshot, containerSnapshot } from './containerd.js';
 import type { IO } from './io.js';
 import type { ProbeCliOptions } from './probe.js';
 import type { RuntimeOptions } from './runtime-flags.js';
@@ -28,9 +28,9 @@ export async function runContainerdProbe(o: ProbeCliOptions & RuntimeOptions, io
     if (o.live) throw new ZaError('USAGE', '--live is not supported with --runtime containerd', 'leave --live out: the zombie probe and the live-safe signal check still run');
     rt = new ContainerdRuntime({ address: o.address, namespace: o.namespace, timeoutMs: o.timeoutSeconds * 1000 }, io.env);
     const c = await rt.find(o.container);
-    const text = await rt.readProcesses(c);
-    const audit = auditSnapshot(text, c);
-    const pid1 = parseSnapshot(text.toString()).procs.get(1)!;
+    const host = parseHostRead(await rt.readProcesses(c));
+    const audit = auditSnapshot(host, c);
+    const pid1 = containerSnapshot(host, c).procs.get(1)!;
     const where = { container: c.name };
     const report: ProbeReport = {
       schema: 'zombie-audit/probe@1', container: audit.container, pid1: audit.pid1, inferredStop: audit.stop,

@@ -2,10 +2,11 @@ import { onCleanup, runCleanup } from '../cleanup.js';
 import { ContainerdRuntime } from '../engine/containerd/runtime.js';
 import { EXIT, ZaError } from '../engine/errors.js';
 import type { ContainerSummary } from '../engine/runtime.js';
-import { parseSnapshot } from '../proc/snapshot.js';
+import { parseHostRead } from '../collect/node.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import { analyzeSeries, parentExits, sampleOf, type Sample } from '../watch/series.js';
 import { reportError } from './errors.js';
+import { containerSnapshot } from './containerd.js';
 import type { IO } from './io.js';
 import type { RuntimeOptions } from './runtime-flags.js';
 import { renderWatchHuman as view, type WatchRecord as Record1 } from '../render/watch-human.js';
@@ -36,7 +37,7 @@ export async function runContainerdWatch(o: WatchOptions & RuntimeOptions, io: I
       const tick = Date.now();
       let snap;
       try {
-        snap = parseSnapshot((await rt.readProcesses(c)).toString());
+        snap = containerSnapshot(parseHostRead(await rt.readProcesses(c)), c);
         if (!snap.complete || !snap.procs.has(1)) throw new ZaError('EXITED_DURING_AUDIT', `${c.name}: an incomplete read`);
       } catch (e) {
         const now = await rt.find(c.id).catch(() => undefined);

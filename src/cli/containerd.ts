@@ -4,7 +4,8 @@ import { ContainerdRuntime } from '../engine/containerd/runtime.js';
 import { EXIT, ZaError } from '../engine/errors.js';
 import type { ContainerSummary, GraceSource, PodNames } from '../engine/runtime.js';
 import { SEVERITY_RANK, type Severity } from '../findings/model.js';
-import { parseSnapshot } from '../proc/snapshot.js';
+import { nodeSnapshot, parseHostRead, pidsOfHostPid } from '../collect/node.js';
+import type { Snapshot } from '../proc/snapshot.js';
 import { toJSON } from '../render/json.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import { exitFor, reportError } from './audit.js';
@@ -68,9 +69,15 @@ export function forContainerd(r: AuditReport, c: ContainerSummary): ContainerdAu
   };
 }
 
-export function auditSnapshot(text: Buffer | string, c: ContainerSummary): ContainerdAuditReport {
-  const snap = parseSnapshot(text.toString());
+/** The container's processes out of a host read (parsed once per read with `parseHostRead`). */
+export function containerSnapshot(host: Snapshot, c: ContainerSummary): Snapshot {
+  const snap = nodeSnapshot(host, c.hostPid!, c.name, pidsOfHostPid(c.hostPid!));
   if (!snap.complete || !snap.procs.has(1)) throw new ZaError('BAD_OUTPUT', `the host read of ${c.name} is incomplete`);
+  return snap;
+}
+
+export function auditSnapshot(host: Snapshot, c: ContainerSummary): ContainerdAuditReport {
+  const snap = containerSnapshot(host, c);
   return forContainerd(analyze(snap, containerInfoOf(c), 'host'), c);
 }
 
@@ -88,11 +95,13 @@ export async function scanContainerd(rt: ContainerdRuntime, opts: AuditOptions):
   const list = await rt.list({ filters });
   const report: ScanReport = { schema: 'zombie-audit/scan@1', method: 'host', containers: [], failures: [], skipped: [] };
   const texts = await rt.readProcessesMany(list);
+  const parsed = new Map<Buffer, Snapshot>(); // one parse per host read
   for (const c of list) {
     const t = texts.get(c.id);
     try {
       if (t instanceof ZaError) throw t;
-      report.containers.push(auditSnapshot(t!, c));
+      if (!parsed.has(t!)) parsed.set(t!, parseHostRead(t!));
+      report.containers.push(auditSnapshot(parsed.get(t!)!, c));
     } catch (e) {
       const f: ScanFailure = { container: c.name, code: e instanceof ZaError ? e.code : 'ERROR', message: (e as Error).message };
       (e instanceof ZaError && GONE.has(e.code) ? report.skipped : report.failures).push(f);
@@ -138,7 +147,7 @@ export async function runContainerdAudit(opts: AuditOptions & RuntimeOptions, io
     const reports: ContainerdAuditReport[] = [];
     for (const ref of opts.containers) {
       const c = await rt.find(ref);
-      reports.push(auditSnapshot(await rt.readProcesses(c), c));
+      reports.push(auditSnapshot(parseHostRead(await rt.readProcesses(c)), c));
     }
     if (opts.json) io.stdout.write(toJSON(reports.length === 1 ? reports[0] : reports));
     else {

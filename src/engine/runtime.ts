@@ -67,7 +67,9 @@ export interface ContainerRuntime {
   exec?(id: string, argv: string[], opts?: { timeoutMs?: number; signal?: AbortSignal; onStdout?: (text: string) => void }): Promise<RuntimeExecResult>;
   /**
    * Read the container's processes from the host side (no shell needed in the image): the raw
-   * output of the project's /proc reader (native/za-proc.c), in the container's pid numbering.
+   * output of the project's /proc reader (native/za-proc.c), one character per byte. Docker: a
+   * helper in the container's PID namespace, in its own numbering. containerd: one read of the
+   * node's whole /proc, which collect/node.ts parses and cuts to the task's PID namespace.
    */
   readProcesses(c: ContainerSummary, opts?: { signal?: AbortSignal }): Promise<Buffer>;
   /** send a signal (name without SIG, e.g. TERM) to the container's PID 1 */

@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../paths.js';
 import { ZaError } from '../errors.js';
-import { narrowToContainer, type NarrowResult } from './narrow.js';
 
 /**
  * The node side of a containerd audit: the project's static /proc reader (native/za-proc.c)
@@ -20,7 +19,8 @@ export function zaProcPath(): string {
 }
 
 /**
- * One `za-proc --host` pass over the host's /proc: raw ZA1 text with NSpid and pid-ns lines.
+ * One `za-proc --host` pass over the host's /proc: its raw output (native/FORMAT.md: framed records, NSpid and pid-ns lines), one character per byte
+ * (latin1), as every collector's. collect/node.ts parses it and cuts it per container.
  * A process that exits during the scan can fail za-proc's readdir (issue 10's errno bug):
  * such a read is retried, four times at most.
  */
@@ -41,58 +41,12 @@ function readHostOnce(opts: { signal?: AbortSignal; timeoutMs?: number }): Promi
       'build it with `npm run build:native` (needs musl-tools or gcc)'));
   }
   return new Promise((resolve, reject) => {
-    execFile(bin, ['--host'], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, timeout: opts.timeoutMs ?? 30_000, signal: opts.signal },
+    execFile(bin, ['--host'], { encoding: 'latin1', maxBuffer: 512 * 1024 * 1024, timeout: opts.timeoutMs ?? 30_000, signal: opts.signal },
       (err, stdout, stderr) => {
         if (err) reject(new ZaError('BAD_OUTPUT', `za-proc --host failed: ${(stderr || err.message).trim().slice(0, 300)}`));
         else resolve(stdout);
       });
   });
-}
-
-/**
- * The pids cgroup of a host process as a ZA1 `L` line (pids.max, pids.current, v1|v2), read on
- * the host: the container's own limit, which a reader inside could not see either.
- */
-export function pidsLine(hostPid: number, root = '/sys/fs/cgroup', proc = '/proc'): string | undefined {
-  let cg: string;
-  try { cg = readFileSync(`${proc}/${hostPid}/cgroup`, 'utf8'); } catch { return undefined; }
-  const lines = cg.split('\n');
-  const v1 = lines.map((l) => l.split(':')).find((f) => f.length >= 3 && f[1].split(',').includes('pids'));
-  const v2 = lines.map((l) => l.split(':')).find((f) => f.length >= 3 && f[0] === '0' && f[1] === '');
-  const tries: Array<[string, 'v1' | 'v2']> = [];
-  if (v1) tries.push([join(root, 'pids', v1.slice(2).join(':')), 'v1']);
-  if (v2 && existsSync(join(root, 'cgroup.controllers'))) tries.push([join(root, v2.slice(2).join(':')), 'v2']);
-  for (const [dir, v] of tries) {
-    try {
-      const max = readFileSync(join(dir, 'pids.max'), 'utf8').trim();
-      const current = readFileSync(join(dir, 'pids.current'), 'utf8').trim();
-      if (/^(max|\d+)$/.test(max) && /^\d+$/.test(current)) return `L ${max} ${current} ${v}`;
-    } catch { /* not this one */ }
-  }
-  return undefined;
-}
-
-/** Cut one container out of a host read; a clear error when it cannot be. */
-export function containerText(host: string, hostPid: number, name: string): NarrowResult {
-  const extra = pidsLine(hostPid);
-  const r = narrowToContainer(host, hostPid, extra ? [extra] : []);
-  if (r === 'no-init') {
-    return fail('EXITED_DURING_AUDIT', `the task of ${name} (host pid ${hostPid}) is not in this host's /proc: it exited, or zombie-audit runs outside the host's PID namespace`,
-      'run zombie-audit on the node itself, or in a pod with hostPID: true');
-  }
-  if (r === 'no-namespace') {
-    return fail('ENGINE_PERMISSION', `cannot read the PID namespace of ${name}'s task (host pid ${hostPid}): reading another process's namespace needs root`,
-      'run as root on the node (or with CAP_SYS_PTRACE in a hostPID pod)');
-  }
-  if (r === 'not-pid1') {
-    return fail('BAD_OUTPUT', `the PID namespace of ${name}'s task (host pid ${hostPid}) has no PID 1 in sight`,
-      'run zombie-audit on the node itself, in the host\'s PID namespace');
-  }
-  return r;
-}
-
-function fail(code: ConstructorParameters<typeof ZaError>[0], msg: string, hint: string): never {
-  throw new ZaError(code, msg, hint);
 }
 
 /**

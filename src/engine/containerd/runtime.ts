@@ -2,7 +2,7 @@ import { constants } from 'node:os';
 import { ZaError } from '../errors.js';
 import type { ContainerRuntime, ContainerSummary } from '../runtime.js';
 import { ContainerdClient, DEFAULT_ADDRESS, socketPath, type CdContainer, type CdProcess } from './grpc.js';
-import { containerText, orphanInNamespace, readHost } from './host-reader.js';
+import { orphanInNamespace, readHost } from './host-reader.js';
 import { displayName, isSandbox, K8S, matchRef, nearNames, podNames, stopGrace, type Candidate } from './names.js';
 
 /**
@@ -33,7 +33,7 @@ export function resolveContainerd(o: ContainerdOptions, env: NodeJS.ProcessEnv =
 
 /** Extension of the seam for runtimes that read many containers in one pass (--all, exporter). */
 export interface BatchProcessReader {
-  /** one host read for every container; per container its ZA1 text, or why not */
+  /** one host read for every container: per container the raw host read (collect/node.ts cuts it), or why not */
   readProcessesMany(cs: readonly ContainerSummary[], opts?: { signal?: AbortSignal }): Promise<Map<string, Buffer | ZaError>>;
 }
 
@@ -175,14 +175,9 @@ export class ContainerdRuntime implements ContainerRuntime, BatchProcessReader, 
       else todo.push([c, c.hostPid!]);
     }
     if (!todo.length) return out;
-    const host = await readHost({ signal: opts.signal });
-    for (const [c, pid] of todo) {
-      try {
-        out.set(c.id, Buffer.from(containerText(host, pid, c.name).text, 'utf8'));
-      } catch (e) {
-        out.set(c.id, e instanceof ZaError ? e : new ZaError('BAD_OUTPUT', (e as Error).message));
-      }
-    }
+    // one host read for all: the raw reader output (collect/node.ts cuts it per container)
+    const host = Buffer.from(await readHost({ signal: opts.signal }), 'latin1');
+    for (const [c] of todo) out.set(c.id, host);
     return out;
   }
 
