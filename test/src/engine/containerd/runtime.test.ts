@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ZaError } from '../../../../src/engine/errors.js';
 import { ContainerdRuntime } from '../../../../src/engine/containerd/runtime.js';
-import { parseSnapshot } from '../../../../src/proc/snapshot.js';
+import { containerSnapshot } from '../../../../src/cli/containerd.js';
+import { parseHostRead } from '../../../../src/collect/node.js';
 import { sleep, until } from '../../../helpers/engine.js';
 import { TestContainerd } from './ctr.js';
 
@@ -74,7 +75,7 @@ test('list: every pod container, no sandbox; filters', async () => {
 
 test('readProcesses: the task\'s PID namespace from the host side, in its pid numbering, zombies included', async () => {
   const c = await rt.find('payments/api-7d9c/app');
-  const snap = parseSnapshot((await rt.readProcesses(c)).toString());
+  const snap = containerSnapshot(parseHostRead(await rt.readProcesses(c)), c);
   assert.equal(snap.complete, true);
   assert.deepEqual(snap.procs.get(1)?.argv, ['/app', '--leak', '6']);
   const zombies = [...snap.procs.values()].filter((p) => p.state === 'Z');
@@ -90,10 +91,12 @@ test('readProcesses: a shell-less image (no exec needed), and several containers
   const many = await rt.readProcessesMany(cs);
   const side = many.get('side-1');
   assert.ok(Buffer.isBuffer(side), String(side));
-  const snap = parseSnapshot(side.toString());
+  const host = parseHostRead(side);
+  const snap = containerSnapshot(host, cs.find((c) => c.id === 'side-1')!);
   assert.deepEqual(snap.procs.get(1)?.argv, ['/app', '--leak', '2']);
   assert.equal([...snap.procs.values()].filter((p) => p.state === 'Z').length, 2);
-  const web = parseSnapshot(many.get('web-1')!.toString());
+  assert.equal(many.get('web-1'), side, 'one host read for all');
+  const web = containerSnapshot(host, cs.find((c) => c.id === 'web-1')!);
   assert.equal(web.procs.size, 3, 'the app and its 2 sleepers');
   assert.ok(cs.every((c) => Buffer.isBuffer(many.get(c.id))));
 });
