@@ -1,7 +1,6 @@
 import { Command } from '@oclif/core';
-import { oclifFlags, withExit } from '../oclif/flags.js';
-import { DOCTOR_FLAGS, runDoctor } from '../src/doctor/doctor.js';
-import { processIO } from '../src/cli/io.js';
+import { oclifFlags, runOclif } from '../oclif/flags.js';
+import { DOCTOR_FLAGS } from '../src/doctor/doctor.js';
 
 export default class Doctor extends Command {
   static summary = 'Check that zombie-audit can work here: which engines run and where they listen, socket permissions, cgroups, pid_max, helper image';
@@ -12,7 +11,6 @@ Exit codes: 0 every check ok, 1 a problem, 2 usage error.`;
   static flags = oclifFlags(DOCTOR_FLAGS);
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Doctor);
-    await withExit('doctor', () => runDoctor(flags, processIO()));
+    await runOclif(this, 'doctor');
   }
 }

@@ -1,7 +1,6 @@
 import { Command } from '@oclif/core';
-import { oclifFlags, withExit } from '../oclif/flags.js';
-import { processIO } from '../src/cli/io.js';
-import { EXPORTER_FLAGS, toExporterOptions } from '../src/exporter/options.js';
+import { oclifFlags, runOclif } from '../oclif/flags.js';
+import { EXPORTER_FLAGS } from '../src/exporter/options.js';
 
 export default class Exporter extends Command {
   static summary = 'Serve Prometheus metrics on zombies, PID 1 and docker stop for every container on the host';
@@ -14,8 +13,6 @@ Exit codes: 0 stopped by a signal, 2 usage error, the engine unreachable or the 
   static flags = oclifFlags(EXPORTER_FLAGS);
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Exporter);
-    const { runExporter } = await import('../src/exporter/run.js');
-    await withExit('exporter', () => runExporter(toExporterOptions(flags), processIO()), true);
+    await runOclif(this, 'exporter');
   }
 }

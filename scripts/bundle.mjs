@@ -62,7 +62,9 @@ await build({
   outfile: process.env.OUT ?? 'dist/fast.bundle.js',
   // CommonJS inside an ESM bundle needs a real require (node built-ins, the lazy modules)
   banner: { js: "import { createRequire as __zaCreateRequire } from 'node:module'; const require = __zaCreateRequire(import.meta.url);" },
-  external: ['chalk', 'cli-table3', 'tar-stream', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
+  // EXTERNAL (comma list): more packages left to node_modules (the lint bundle: web-tree-sitter finds
+  // its .wasm beside its own files, not beside the bundle)
+  external: ['chalk', 'cli-table3', 'tar-stream', 'cpu-features', './crypto/build/Release/sshcrypto.node', ...(process.env.EXTERNAL ? process.env.EXTERNAL.split(',') : [])],
   plugins: [lazyPlugin],
   logLevel: 'warning',
 });

@@ -5,7 +5,7 @@
 // import is declared. Prints one line per problem; exit 1 if any. Usage: node scripts/check-deps.mjs [DIR]
 import { builtinModules } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const root = process.argv[2] ?? process.cwd();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -33,7 +33,7 @@ function importsOf(dirs) {
     for (const m of readFileSync(f, 'utf8').matchAll(IMPORT)) {
       const n = nameOf(m[1]);
       if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w.@/-]*)?$/i.test(m[1])) continue;
-      if (!isBuiltin(n)) out.set(n, [...(out.get(n) ?? []), f.slice(root.length + 1)]);
+      if (!isBuiltin(n)) out.set(n, [...(out.get(n) ?? []), relative(root, f)]);
     }
   }
   return out;

@@ -27,6 +27,14 @@ export const COMMANDS: Record<string, () => Promise<CommandDef>> = {
     const [{ WATCH_FLAGS, toWatchOptions }, { runWatch }] = await Promise.all([import('./watch-options.js'), import('./watch.js')]);
     return { flags: WATCH_FLAGS, run: (f, a, io) => runWatch(toWatchOptions(f, a, io.env), io) };
   },
+  doctor: async () => {
+    const { DOCTOR_FLAGS, runDoctor } = await import('../doctor/doctor.js');
+    return { flags: DOCTOR_FLAGS, run: (f, _a, io) => runDoctor(f, io) };
+  },
+  exporter: async () => {
+    const [{ EXPORTER_FLAGS, toExporterOptions }, { runExporter }] = await Promise.all([import('../exporter/options.js'), import('../exporter/run.js')]);
+    return { flags: EXPORTER_FLAGS, run: (f, _a, io) => runExporter(toExporterOptions(f, io.env), io) };
+  },
   explain: async () => {
     const { EXPLAIN_FLAGS, runExplain } = await import('./explain.js');
     return { flags: EXPLAIN_FLAGS, run: runExplain };

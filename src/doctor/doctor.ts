@@ -1,6 +1,8 @@
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { positiveNumber, UsageError, type FlagSpec } from '../cli/audit-options.js';
+import type { FlagSpec } from '../cli/audit-options.js';
+import { parseDuration } from '../cli/options.js';
+import { escapeText } from '../render/escape.js';
 import type { IO } from '../cli/io.js';
 import { Engine } from '../engine/client.js';
 import { describeEndpoint, resolveEndpoint, type Endpoint } from '../engine/connection.js';
@@ -25,22 +27,24 @@ import { toJSON } from '../render/json.js';
 export const DOCTOR_FLAGS = {
   json: { type: 'boolean', description: 'print JSON (schema zombie-audit/doctor@1)' },
   host: { type: 'string', char: 'H', description: 'engine address (unix://, tcp://, ssh://); default: DOCKER_HOST, the docker context, /var/run/docker.sock' },
-  timeout: { type: 'string', default: '5', description: 'seconds to wait for the engine on each request' },
+  timeout: { type: 'string', kind: 'duration', default: '5s', description: 'how long to wait for the engine on each request' },
+  clean: { type: 'boolean', description: "also remove every leftover of this tool's runs (helpers, sandboxes, journal records: each by its owner label) and settle unfinished fixes" },
 } as const satisfies Record<string, FlagSpec>;
 
 export interface DoctorOptions {
   json: boolean;
+  clean: boolean;
   host?: string;
   timeoutSeconds: number;
 }
 
 export function toDoctorOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): DoctorOptions {
   const t = (flags.timeout as string | undefined) ?? (env.DOCKER_CLIENT_TIMEOUT || DOCTOR_FLAGS.timeout.default);
-  return { json: !!flags.json, host: (flags.host as string | undefined) || undefined, timeoutSeconds: positiveNumber('timeout', t) };
+  return { json: !!flags.json, clean: !!flags.clean, host: (flags.host as string | undefined) || undefined, timeoutSeconds: parseDuration('timeout', t) / 1000 };
 }
 
 export interface Check {
-  check: 'engine' | 'engines' | 'socket' | 'cgroup' | 'pid_max' | 'helper';
+  check: 'engine' | 'engines' | 'socket' | 'cgroup' | 'pid_max' | 'helper' | 'clean';
   status: 'ok' | 'problem' | 'skipped';
   text: string;
   fix?: string;
@@ -160,9 +164,14 @@ export async function doctor(opts: DoctorOptions, env: NodeJS.ProcessEnv): Promi
         checks.push({ check: 'helper', status: 'problem', text: `the helper image cannot be made: ${z.message}`, fix: z.hint ?? 'the engine must allow `docker import`; see its log' });
       }
     }
-    // CLEAN_HOOK: `doctor --clean` goes here (after the checks, with the same engine): remove
-    // this tool's stale leftovers, each by its own label (zombie-audit.helper, zombie-audit.tmp,
-    // sandboxes), and add one Check per kind removed.
+    // 7. --clean: every leftover of this tool's runs, by its owner label (src/fix/housekeeping.ts)
+    if (opts.clean && answered) {
+      const { sweep } = await import('../fix/housekeeping.js');
+      const r = await sweep(engine, { all: true });
+      for (const x of r.recovered) checks.push({ check: 'clean', status: 'ok', text: escapeText(x) });
+      checks.push({ check: 'clean', status: r.failed.length ? 'problem' : 'ok', text: `removed ${r.removed.length} leftover container(s)${r.failed.length ? `; ${r.failed.length} could not be removed: ${r.failed.map((f) => escapeText(`${f.name || f.id.slice(0, 12)} (${f.error})`)).join(', ')}` : ''}`,
+        fix: r.failed.length ? 'remove them with docker rm -f, or see the engine log' : undefined });
+    }
   } finally {
     engine.close();
   }
@@ -180,14 +189,7 @@ export function renderDoctor(r: DoctorReport): string {
 
 /** The command's body: exit 0 all ok, 1 a problem, 2 bad usage. */
 export async function runDoctor(flags: Record<string, unknown>, io: IO): Promise<number> {
-  let opts: DoctorOptions;
-  try {
-    opts = toDoctorOptions(flags, io.env);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`zombie-audit: ${e.message}\n  see: zombie-audit doctor --help\n`);
-    return EXIT.ERROR;
-  }
+  const opts = toDoctorOptions(flags, io.env);
   const r = await doctor(opts, io.env);
   io.stdout.write(opts.json ? toJSON(r) : renderDoctor(r));
   return r.problems > 0 ? EXIT.FINDINGS : EXIT.OK;

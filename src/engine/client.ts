@@ -174,24 +174,25 @@ export class Engine {
    * No engine at a local address: say which engines do run here (the processes on this host,
    * as `zombie-audit doctor` reads them), once per Engine.
    */
-  private diagnosed = false;
+  private diagnosis?: Promise<string | undefined>;
   private async diagnose(z: ZaError): Promise<ZaError> {
     const e = this.endpoint;
     const local = e.kind === 'unix' || (e.kind === 'tcp' && /^(127\.|localhost$|::1$)/.test(e.host));
-    if (z.code !== 'ENGINE_UNREACHABLE' || !local || this.diagnosed) return z;
-    this.diagnosed = true;
-    try {
-      const { discoverEngines, describeFound } = await import('./discover.js');
-      const found = await Promise.race([discoverEngines(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('slow')), 5000).unref())]);
-      if (found.length === 0) {
-        return new ZaError(z.code, z.message, 'no dockerd, podman service or containerd runs on this host: start one (`sudo systemctl start docker`, or this project\'s scripts/engine-up.sh)', z.status);
+    if (z.code !== 'ENGINE_UNREACHABLE' || !local) return z;
+    // looked up once per Engine; every request that fails so gets the same hint
+    this.diagnosis ??= (async () => {
+      try {
+        const { discoverEngines, describeFound } = await import('./discover.js');
+        const found = await Promise.race([discoverEngines(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error('slow')), 5000).unref())]);
+        if (found.length === 0) return 'no dockerd, podman service or containerd runs on this host: start one (`sudo systemctl start docker`, or this project\'s scripts/engine-up.sh)';
+        const seen = describeFound(found, this.describe());
+        return seen ? `start the engine, or point --host / DOCKER_HOST at one that runs here: ${seen}; \`zombie-audit doctor\` checks the rest` : undefined;
+      } catch {
+        return undefined;
       }
-      const seen = describeFound(found, this.describe());
-      if (!seen) return z;
-      return new ZaError(z.code, z.message, `start the engine, or point --host / DOCKER_HOST at one that runs here: ${seen}; \`zombie-audit doctor\` checks the rest`, z.status);
-    } catch {
-      return z;
-    }
+    })();
+    const hint = await this.diagnosis;
+    return hint ? new ZaError(z.code, z.message, hint, z.status) : z;
   }
 
   private wrap(err: NodeJS.ErrnoException & { level?: string }, d: Deadline, method: string, path: string): ZaError {

@@ -1,3 +1,4 @@
+import { ZaError } from '../engine/errors.js';
 import { addChore } from '../cleanup.js';
 import type { Engine } from '../engine/client.js';
 import { listOwned, staleReason, type OwnedContainer } from '../engine/owner.js';
@@ -45,6 +46,9 @@ export function housekeeping(engine: Engine, say: (line: string) => void = (l) =
     for (const x of r.recovered) say(x);
     if (r.removed.length) say(`removed ${r.removed.length} leftover container(s) of earlier runs (${r.removed.map((x) => `${x.name || x.id.slice(0, 12)}: ${x.why}`).join(', ')})`);
     for (const f of r.failed) say(`could not remove leftover ${f.name || f.id.slice(0, 12)}: ${f.error}`);
-  }, (e: Error) => say(`housekeeping failed: ${e.message}`));
+  }, (e: Error) => {
+    // an engine that does not answer is the command's own error to report, once
+    if (!(e instanceof ZaError && (e.code.startsWith('ENGINE_') || e.code === 'USAGE'))) say(`housekeeping failed: ${e.message}`);
+  });
   addChore(p);
 }

@@ -68,10 +68,10 @@ test('action.yml: a composite action whose inputs reach the tool as arguments, w
   chmodSync(join(binDir, 'zombie-audit'), 0o755);
   const r = spawnSync('bash', ['-c', run.run], {
     cwd: join(ROOT, 'fixtures/lint'), encoding: 'utf8', timeout: 120_000,
-    env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, GITHUB_OUTPUT: out, ZA_COMMAND: 'lint', ZA_PATHS: 'bad-script k8s', ZA_CONTAINERS: '', ZA_FAIL_ON: 'error', ZA_SARIF: join(dir, 'out.sarif'), ZA_ARGS: '' },
+    env: { ...process.env, PATH: `${binDir}:${process.env.PATH}`, GITHUB_OUTPUT: out, ZA_COMMAND: 'lint', ZA_PATHS: 'sh-script k8s', ZA_CONTAINERS: '', ZA_FAIL_ON: 'error', ZA_SARIF: join(dir, 'out.sarif'), ZA_ARGS: '' },
   });
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stdout, /^::error file=bad-script\/entrypoint\.sh,line=\d+,title=ZL103/m);
+  assert.match(r.stdout, /^::error file=sh-script\/start\.sh,line=\d+,title=ZL103/m);
   assert.match(execFileSync('cat', [out], { encoding: 'utf8' }), /^exit-code=1$/m);
   assert.equal(JSON.parse(execFileSync('cat', [join(dir, 'out.sarif')], { encoding: 'utf8' })).runs[0].invocations[0].executionSuccessful, true);
 });

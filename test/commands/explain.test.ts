@@ -28,16 +28,16 @@ test('explain ZA101 prints the doc page and its absolute address; ids are case-i
 });
 
 test('terminal output names absolute doc addresses', () => {
-  const r = za(['lint', 'bad-script'], FIX);
+  const r = za(['lint', 'sh-script'], FIX);
   assert.match(r.out, new RegExp(`docs: ${repo.replace(/\./g, '\\.')}/blob/main/docs/findings/ZL103\\.md`));
   assert.doesNotMatch(r.out, /docs: docs\//);
 });
 
 test('--format github: one workflow command per finding, on its file and line', () => {
-  const r = za(['lint', 'bad-script', 'k8s', '--format', 'github'], FIX);
+  const r = za(['lint', 'sh-script', 'k8s', '--format', 'github'], FIX);
   assert.equal(r.code, 1);
   const lines = r.out.trim().split('\n');
-  const json = JSON.parse(za(['lint', 'bad-script', 'k8s', '--json'], FIX).out);
+  const json = JSON.parse(za(['lint', 'sh-script', 'k8s', '--json'], FIX).out);
   assert.equal(lines.length, json.findings.length);
   for (const [i, f] of json.findings.entries()) {
     const cmd = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'notice';

@@ -62,7 +62,7 @@ async function exporter(port: number, interval: string, wrap: string[] = []): Pr
 test('usage and engine errors: one line, a hint, exit 2', async () => {
   let r = za(['exporter', '--listen', 'nowhere']);
   assert.equal(r.code, 2);
-  assert.match(r.err, /^zombie-audit: --listen takes ADDR:PORT .*\n {2}see: zombie-audit exporter --help\n$/);
+  assert.match(r.err, /^zombie-audit: --listen takes ADDR:PORT .*\n {2}hint: see: zombie-audit exporter --help\n$/);
   r = za(['exporter', '--interval', '5x']);
   assert.equal(r.code, 2);
   assert.match(r.err, /--interval takes a duration like 500ms, 2s, 1m/);
