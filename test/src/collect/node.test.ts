@@ -49,7 +49,7 @@ test('pidsOfHostPid: the pids cgroup of a process, v1 (real /proc/PID/cgroup of 
   const dir = mkdtempSync(join(tmpdir(), 'za-cg-'));
   try {
     mkdirSync(join(dir, 'proc', '42'), { recursive: true });
-    writeFileSync(join(dir, 'proc', '42', 'cgroup'), readFileSync(new URL('cgroup-v1-containerd.txt', FIX)));
+    writeFileSync(join(dir, 'proc', '42', 'cgroup'), readFileSync(new URL('../cgroup/v1-containerd-task.txt', FIX)));
     const cg = join(dir, 'sys', 'pids', 'k8s.io', 'za-try-1');
     mkdirSync(cg, { recursive: true });
     writeFileSync(join(cg, 'pids.max'), 'max\n');
