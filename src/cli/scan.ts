@@ -1,4 +1,3 @@
-import type { AuditReport } from '../analysis/audit.js';
 import type { Engine } from '../engine/client.js';
 import { EXIT, ZaError } from '../engine/errors.js';
 import { toJSON } from '../render/json.js';
@@ -7,7 +6,6 @@ import { makeStyle, wantColor } from '../render/style.js';
 import { auditOne, exitFor } from './shared.js';
 import type { AuditOptions } from './audit-options.js';
 import type { IO } from './io.js';
-import { escapeText as esc } from '../render/escape.js';
 
 export type { ScanFailure, ScanReport };
 

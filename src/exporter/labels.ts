@@ -9,7 +9,7 @@ export const MAX_LABEL = 128;
 export const MAX_COMMAND = 64;
 
 // C0 and C1 controls, DEL, and the bidi overrides/isolates that make text lie when shown
-// eslint-disable-next-line no-control-regex
+ 
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

@@ -37,7 +37,7 @@ export interface CdProcess {
   exitStatus: number;
 }
 
-type Unary = (req: object, md: GrpcJs.Metadata, opts: GrpcJs.CallOptions, cb: (err: GrpcJs.ServiceError | null, res: any) => void) => void;
+type Unary = (req: object, md: GrpcJs.Metadata, opts: GrpcJs.CallOptions, cb: (err: GrpcJs.ServiceError | null, res: unknown) => void) => void;
 type Stub = GrpcJs.Client & Record<string, Unary>;
 
 interface Loaded { grpc: typeof GrpcJs; services: Record<'containers' | 'tasks' | 'version' | 'namespaces', GrpcJs.ServiceClientConstructor> }
@@ -50,6 +50,8 @@ function load(): Loaded {
   const def = loader.fromJSON(CONTAINERD_API as Parameters<typeof loader.fromJSON>[0], {
     longs: String, enums: String, defaults: true, oneofs: true,
   });
+  // the generated package tree is untyped: its shape is containerd's .proto files
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const pkg = grpc.loadPackageDefinition(def) as any;
   const s = pkg.containerd.services;
   loaded = {
