@@ -9,10 +9,11 @@ import { reaperKind, zombieSummary, type ProbeReport } from '../probe/probe.js';
 import type { TermResult } from '../probe/term.js';
 import { toJSON } from '../render/json.js';
 import { wantColor } from '../render/style.js';
-import { exitFor, reportError } from './audit.js';
+import { reportError } from './errors.js';
+import { exitFor } from './shared.js';
 import { auditSnapshot, containerSnapshot } from './containerd.js';
 import type { IO } from './io.js';
-import type { ProbeCliOptions } from './probe.js';
+import type { ProbeCliOptions } from './probe-options.js';
 import type { RuntimeOptions } from './runtime-flags.js';
 
 /**
@@ -90,7 +91,7 @@ export async function runContainerdProbe(o: ProbeCliOptions & RuntimeOptions, io
     }
     if (o.json) io.stdout.write(toJSON(report));
     else {
-      const { renderProbeHuman } = await import('./probe.js');
+      const { renderProbeHuman } = await import('../render/probe-human.js');
       io.stdout.write((await renderProbeHuman(report, wantColor(io.stdout, io.env))).replace('(made by a helper in its PID namespace)', "(made by za-proc in the task's PID namespace, from the node)"));
     }
     if (report.errors.length > 0 && report.findings.length === 0 && !report.zombieProbe && !report.termProbe) return 2;

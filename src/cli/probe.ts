@@ -4,11 +4,12 @@ import { probe } from '../probe/probe.js';
 import { toJSON } from '../render/json.js';
 import { renderProbeHuman } from '../render/probe-human.js';
 import { wantColor } from '../render/style.js';
-import { ENGINE_FLAGS, toEngineOptions, UsageError, type EngineOptions, type FlagSpec } from './audit-options.js';
+import { ENGINE_FLAGS, toEngineOptions, UsageError, type FlagSpec } from './audit-options.js';
 import { parseDuration } from './options.js';
 import { engineFor, exitFor } from './shared.js';
 import type { IO } from './io.js';
-import { RUNTIME_FLAGS, toRuntimeOptions, type RuntimeOptions } from './runtime-flags.js';
+import type { ProbeCliOptions } from './probe-options.js';
+import { RUNTIME_FLAGS, toRuntimeOptions } from './runtime-flags.js';
 
 export const PROBE_FLAGS = {
   signal: { type: 'string', multiple: true, description: 'signal(s) to test (TERM, INT, HUP, QUIT, ...); default: the container\'s stop signal. Ctrl-C in docker run -it is INT' },
@@ -24,17 +25,7 @@ export const PROBE_FLAGS = {
   ...RUNTIME_FLAGS,
 } as const satisfies Record<string, FlagSpec>;
 
-export interface ProbeCliOptions extends EngineOptions, RuntimeOptions {
-  container: string;
-  signals: number[];
-  live: boolean;
-  leaveStopped: boolean;
-  graceSeconds?: number;
-  settleMs: number;
-  zombieTimeoutMs?: number;
-  readyTimeoutMs: number;
-  only?: 'zombie' | 'term';
-}
+export type { ProbeCliOptions } from './probe-options.js';
 
 export function toProbeOptions(flags: Record<string, unknown>, args: string[], env: NodeJS.ProcessEnv = process.env): ProbeCliOptions {
   if (args.length !== 1) throw new UsageError('name one container to probe');

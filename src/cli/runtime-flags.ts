@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { FlagSpec } from './audit-options.js';
+import type { FlagSpec } from './options.js';
 
 /**
  * `--runtime`, `--address`, `--namespace`: which container runtime to talk to. Declared here

@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '../../findings/model.js';
 import type { Proc, Snapshot } from '../../proc/snapshot.js';
 import type { Runtime } from '../../runtimes/index.js';
-import type { AuditReport } from '../audit.js';
+import type { AuditReport } from '../report.js';
 import { disposition, signalNumber } from '../signals.js';
 
 /** What every audit rule sees: the analysed container. */
