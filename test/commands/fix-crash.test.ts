@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
-import { JOURNAL_LABEL } from '../../src/fix/journal.js';
+import { JOURNAL_LABEL, STATE_LABEL } from '../../src/fix/journal.js';
 import { OWNER_LABEL } from '../../src/engine/owner.js';
 import { engine, RUN_LABEL, runId, sleep } from '../helpers/engine.js';
 
@@ -38,8 +38,15 @@ async function service(name: string, stopTimeout = 2): Promise<string> {
 /** Every container whose name involves `name`, and every journal record / build container of any op on it. */
 async function leftovers(name: string): Promise<string[]> {
   const all = await engine.json<Array<{ Names: string[]; Labels: Record<string, string> }>>('GET', '/containers/json', { query: { all: 1 } });
+  // this service's operations (other test files run fix on their own containers meanwhile): the
+  // journal records whose state names it
+  const ops = new Set(all.flatMap((c) => {
+    const st = c.Labels?.[STATE_LABEL] ?? '';
+    const op = /"op":"([^"]+)"/.exec(st)?.[1];
+    return op && st.includes(JSON.stringify(name)) ? [op] : [];
+  }));
   return all.flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')))
-    .filter((n) => n !== name && (n.startsWith(`${name}-zombie-audit-old`) || (n.startsWith('zombie-audit-journal-') || n.startsWith('zombie-audit-build-'))));
+    .filter((n) => n !== name && (n.startsWith(`${name}-zombie-audit-old`) || [...ops].some((op) => n.startsWith(`zombie-audit-journal-${op}`) || n === `zombie-audit-build-${op}`)));
 }
 
 async function journalOf(origId: string): Promise<number> {

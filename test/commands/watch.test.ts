@@ -68,7 +68,9 @@ test('the container stopping mid-watch ends it cleanly (exit 2); --follow picks 
   let fout = '';
   f.stdout.on('data', (d) => { fout += d; });
   const fexit = new Promise<number | null>((r) => f.on('exit', r));
-  await sleep(800);
+  // start it again only once the watch waits for it (a loaded machine starts node slowly)
+  for (let i = 0; i < 100 && !/waiting for a container named/.test(fout); i++) await sleep(200);
+  assert.match(fout, /waiting for a container named/);
   await engine.request('POST', `/containers/${c}/start`);
   assert.equal(await fexit, 0);
   assert.match(fout, /following .* again/);
