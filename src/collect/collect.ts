@@ -53,10 +53,15 @@ function distance(a: string, b: string): number {
   return prev[b.length];
 }
 
-export async function inspect(engine: Engine, ref: string): Promise<InspectJSON> {
+/** A Docker container name or id has no "/" and is not empty: refuse anything else before any request is built from it. */
+export function checkRef(ref: string): void {
   if (ref.trim() === '' || ref.includes('/')) {
     throw new ZaError('USAGE', `${JSON.stringify(ref)} is not a container name or id`, 'name a container as `docker ps -a` shows it (a name has no "/")');
   }
+}
+
+export async function inspect(engine: Engine, ref: string): Promise<InspectJSON> {
+  checkRef(ref);
   try {
     return await engine.json<InspectJSON>('GET', `/containers/${encodeURIComponent(ref)}/json`);
   } catch (e) {
@@ -94,6 +99,7 @@ export interface Collected {
  * the container's PID namespace instead.
  */
 export async function collect(engine: Engine, ref: string, method: 'auto' | 'exec' | 'helper' = 'auto'): Promise<Collected> {
+  checkRef(ref);
   const inspectP = inspect(engine, ref);
   if (method === 'helper') {
     const j = await inspectP;

@@ -116,7 +116,7 @@ test('tcp + TLS: DOCKER_TLS_VERIFY and DOCKER_CERT_PATH against a dockerd with -
     // a tar up over TLS (image import), then a container's whole life on that engine
     const { runHelper } = await import('../../../src/collect/helper.js');
     const out = await runHelper(e, 'host');
-    assert.match(out, /^ZA1 /);
+    assert.match(out, /^ZA2 /);
   } finally {
     e.close();
   }
