@@ -46,8 +46,8 @@ test('--max-zombies: exit 1 the first time it is passed, with the evidence', asy
 });
 
 test('a parent that exits: its zombies handed to PID 1 is reported', async () => {
-  const c = await start(run, { image: 'zombie-audit-fixture/base', cmd: ['sh', '-c', '/app --leak 3 & sleep 1.2; kill -9 $!; exec sleep 100000'] });
-  const r = za(['watch', c, '--interval', '0.25', '--count', '10']);
+  const c = await start(run, { image: 'zombie-audit-fixture/base', cmd: ['sh', '-c', '/app --leak 3 & sleep 4; kill -9 $!; exec sleep 100000'] });
+  const r = za(['watch', c, '--interval', '0.25', '--count', '28']); // the parent dies 4 s in: the watch has started by then, even on a loaded machine
   const events = r.lines.flatMap((l) => l.events ?? []);
   assert.ok(events.some((e: string) => /^pid \d+ \(app\) exited: its 3 zombies went to PID 1/.test(e)), JSON.stringify(events));
 });
