@@ -99,6 +99,19 @@ export interface Collected {
  * the container's PID namespace instead.
  */
 export async function collect(engine: Engine, ref: string, method: 'auto' | 'exec' | 'helper' = 'auto'): Promise<Collected> {
+  try {
+    return await collectOnce(engine, ref, method);
+  } catch (e) {
+    // a read cut short while the container still runs (a process table changing fast as an
+    // app starts its workers): read once more before saying so
+    if (e instanceof ZaError && e.code === 'BAD_OUTPUT' && e.message === CUT_SHORT) return collectOnce(engine, ref, method);
+    throw e;
+  }
+}
+
+const CUT_SHORT = 'the snapshot was cut short';
+
+async function collectOnce(engine: Engine, ref: string, method: 'auto' | 'exec' | 'helper'): Promise<Collected> {
   checkRef(ref);
   const inspectP = inspect(engine, ref);
   if (method === 'helper') {
@@ -153,7 +166,7 @@ export async function collect(engine: Engine, ref: string, method: 'auto' | 'exe
   }
   if (parseError) throw new ZaError('BAD_OUTPUT', `the collector's output does not parse: ${parseError.message}`);
   const snapshot = parsed ?? parser.end() ?? parseSnapshot(out);
-  if (!snapshot.complete) throw await exitedDuring(engine, ref, new ZaError('BAD_OUTPUT', 'the snapshot was cut short'));
+  if (!snapshot.complete) throw await exitedDuring(engine, ref, new ZaError('BAD_OUTPUT', CUT_SHORT));
   if (!snapshot.procs.has(1)) throw new ZaError('BAD_OUTPUT', 'the snapshot has no PID 1 (is /proc mounted in the container?)');
   return { snapshot, method: 'exec', inspect: j };
 }
