@@ -3,7 +3,6 @@ import { runCleanup } from '../cleanup.js';
 import { ContainerdRuntime } from '../engine/containerd/runtime.js';
 import { EXIT, ZaError } from '../engine/errors.js';
 import type { ContainerSummary, GraceSource, PodNames } from '../engine/runtime.js';
-import { SEVERITY_RANK, type Severity } from '../findings/model.js';
 import { nodeSnapshot, parseHostRead, pidsOfHostPid } from '../collect/node.js';
 import type { Snapshot } from '../proc/snapshot.js';
 import { toJSON } from '../render/json.js';
@@ -82,12 +81,6 @@ export function auditSnapshot(host: Snapshot, c: ContainerSummary): ContainerdAu
   return forContainerd(analyze(snap, containerInfoOf(c), 'host'), c);
 }
 
-function worst(r: AuditReport): Severity | undefined {
-  let w: Severity | undefined;
-  for (const f of r.findings) if (!w || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w]) w = f.severity;
-  return w;
-}
-
 const GONE = new Set(['NOT_FOUND', 'NOT_RUNNING', 'EXITED_DURING_AUDIT', 'PAUSED']);
 
 /** `--all` on containerd: every pod container (sandboxes skipped), one host read. */
@@ -114,23 +107,10 @@ export async function scanContainerd(rt: ContainerdRuntime, opts: AuditOptions):
 
 async function renderScan(report: ScanReport, opts: AuditOptions, io: IO): Promise<void> {
   if (opts.json) { io.stdout.write(toJSON(report)); return; }
-  const style = await makeStyle(wantColor(io.stdout, io.env));
-  const { default: Table } = await import('cli-table3');
-  const t = new Table({
-    head: ['namespace/pod/container', 'PID 1', 'kind', 'zombies', 'TERM', 'pod deletion', 'findings'],
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    style: { head: style.color ? ['bold'] : [], border: style.color ? ['grey'] : [] },
-  });
-  for (const r of report.containers) {
-    const w = worst(r);
-    t.push([r.container.name, r.pid1.name, r.pid1.kind, r.processes.zombies ? style.red(String(r.processes.zombies)) : '0',
-      r.pid1.signals.TERM, r.stop.outcome === 'killed' ? style.red(`killed after ${r.stop.timeoutSeconds} s`) : r.stop.outcome,
-      r.findings.length ? `${w ? style.sev(w).trim() : ''} ${r.findings.map((f) => f.id).join(' ')}` : style.green('none')]);
-  }
-  io.stdout.write(`${report.containers.length} container${report.containers.length === 1 ? '' : 's'} audited (containerd; read on the node from the host's /proc)\n${t.toString()}\n`);
-  for (const f of report.skipped) io.stdout.write(style.dim(`skipped ${f.container}: ${f.message}\n`));
-  for (const f of report.failures) io.stdout.write(style.red(`failed ${f.container}: ${f.message}\n`));
-  io.stdout.write('details: zombie-audit <namespace/pod/container> --runtime containerd; ids: docs/findings/\n');
+  const { renderScanHuman } = await import('../render/scan-human.js');
+  io.stdout.write(await renderScanHuman(report, await makeStyle(wantColor(io.stdout, io.env)), {
+    container: 'namespace/pod/container', stop: 'pod deletion', readBy: "containerd; read on the node from the host's /proc",
+    details: 'zombie-audit <namespace/pod/container> --runtime containerd; finding ids: zombie-audit explain <ID>' }));
 }
 
 /** `zombie-audit <ns/pod/container>... --runtime containerd` and `--all`: returns the exit code. */

@@ -21,13 +21,24 @@ function worst(r: AuditReport): Severity | undefined {
   return w;
 }
 
+/** How a runtime names its containers and its stop (Docker by default; containerd: pods). */
+export interface ScanWords {
+  container: string;
+  stop: string;
+  readBy: string;
+  details: string;
+}
+
+const DOCKER_WORDS = { container: 'container', stop: 'docker stop', details: 'zombie-audit <container>; finding ids: zombie-audit explain <ID>' };
+
 /** The --all summary: one row per container, then what was skipped or failed. */
-export async function renderScanHuman(raw: ScanReport, style: Style): Promise<string> {
+export async function renderScanHuman(raw: ScanReport, style: Style, words: Partial<ScanWords> = {}): Promise<string> {
+  const w0: ScanWords = { ...DOCKER_WORDS, readBy: `read by ${raw.method}`, ...words };
   const report = escapeStrings(raw);
   const out: string[] = [];
   const { default: Table } = await import('cli-table3');
   const t = new Table({
-    head: ['container', 'PID 1', 'kind', 'zombies', 'TERM', 'docker stop', 'findings'],
+    head: [w0.container, 'PID 1', 'kind', 'zombies', 'TERM', w0.stop, 'findings'],
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     style: { head: style.color ? ['bold'] : [], border: style.color ? ['grey'] : [] },
   });
@@ -37,9 +48,9 @@ export async function renderScanHuman(raw: ScanReport, style: Style): Promise<st
       r.pid1.signals.TERM, r.stop.outcome === 'killed' ? style.red(`killed after ${r.stop.timeoutSeconds} s`) : r.stop.outcome,
       r.findings.length ? `${w ? style.sev(w).trim() : ''} ${r.findings.map((f) => f.id).join(' ')}` : style.green('none')]);
   }
-  out.push(`${report.containers.length} container${report.containers.length === 1 ? "" : "s"} audited (read by ${report.method})\n${t.toString()}\n`);
+  out.push(`${report.containers.length} container${report.containers.length === 1 ? "" : "s"} audited (${w0.readBy})\n${t.toString()}\n`);
   for (const f of report.skipped) out.push(style.dim(`skipped ${f.container}: ${f.message}\n`));
   for (const f of report.failures) out.push(style.red(`failed ${f.container}: ${f.message}\n`));
-  out.push(`details: zombie-audit <container>; finding ids: zombie-audit explain <ID>\n`);
+  out.push(`details: ${w0.details}\n`);
   return out.join('');
 }
