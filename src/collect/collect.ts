@@ -1,3 +1,4 @@
+import { closeNames } from '../engine/names.js';
 import type { ContainerInfo, Method } from '../analysis/audit.js';
 import type { Engine } from '../engine/client.js';
 import { ZaError } from '../engine/errors.js';
@@ -34,23 +35,7 @@ export function containerInfo(j: InspectJSON): ContainerInfo {
 export async function suggestNames(engine: Engine, ref: string): Promise<string[]> {
   const list = await engine.json<Array<{ Id: string; Names: string[] }>>('GET', '/containers/json', { query: { all: 1 } });
   const names = list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
-  const r = ref.toLowerCase();
-  const scored = names.map((n) => ({ n, d: n.toLowerCase().includes(r) || r.includes(n.toLowerCase()) ? 0 : distance(r, n.toLowerCase()) }));
-  return scored.filter((s) => s.d <= Math.max(2, Math.floor(ref.length / 3))).sort((a, b) => a.d - b.d).slice(0, 3).map((s) => s.n);
-}
-
-function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
+  return closeNames(ref, names);
 }
 
 /** A Docker container name or id has no "/" and is not empty: refuse anything else before any request is built from it. */

@@ -1,7 +1,8 @@
 /** The runtime seam's Docker implementation against the real engine. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { closeNames, DockerRuntime, filterMap } from '../../../src/engine/docker.js';
+import { DockerRuntime, filterMap } from '../../../src/engine/docker.js';
+import { closeNames } from '../../../src/engine/names.js';
 import { ZaError } from '../../../src/engine/errors.js';
 import { parseSnapshot } from '../../../src/proc/snapshot.js';
 import { engine, removeAll, RUN_LABEL, runId, start, until } from '../../helpers/engine.js';
