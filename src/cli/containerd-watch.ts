@@ -4,12 +4,14 @@ import { EXIT, ZaError } from '../engine/errors.js';
 import type { ContainerSummary } from '../engine/runtime.js';
 import { parseHostRead } from '../collect/node.js';
 import { makeStyle, wantColor } from '../render/style.js';
-import { analyzeSeries, parentExits, sampleOf, type Sample } from '../watch/series.js';
+import { sampleOf, type Sample } from '../watch/series.js';
 import { reportError } from './errors.js';
 import { containerSnapshot } from './containerd.js';
 import type { IO } from './io.js';
+import { nextRecord } from './watch-record.js';
+import { toJSONLine } from '../render/json.js';
 import type { RuntimeOptions } from './runtime-flags.js';
-import { renderWatchHuman as view, type WatchRecord as Record1 } from '../render/watch-human.js';
+import { renderWatchHuman as view } from '../render/watch-human.js';
 import type { WatchOptions } from './watch-options.js';
 
 /**
@@ -58,22 +60,10 @@ export async function runContainerdWatch(o: WatchOptions & RuntimeOptions, io: I
       }
       const sample = sampleOf(snap, tick, c.pidsLimit);
       const events: string[] = [];
-      const prev = samples.at(-1);
-      if (prev) events.push(...parentExits(prev, sample, (pid) => snap.procs.has(pid) && snap.procs.get(pid)!.state !== 'Z'));
-      samples.push(sample);
-      while (samples.length > 2 && samples[0].t < tick - Math.max(o.windowMs, 10 * o.intervalMs)) samples.shift();
-      const a = analyzeSeries(samples, o.windowMs);
       n++;
-      const r: Record1 = {
-        t: new Date(tick).toISOString(), container: c.name, sample: n, zombies: a.zombies, perMinute: round(a.perMinute),
-        processes: sample.processes, pids: { current: sample.pidsCurrent, max: sample.pidsMax }, limit: a.limit,
-        secondsToLimit: a.msToLimit === undefined ? undefined : Math.round(a.msToLimit / 1000), pid1State: sample.pid1State,
-        parents: a.parents.map((p) => ({ ...p, perMinute: round(p.perMinute) })), events,
-      };
-      if (o.maxZombies !== undefined && a.zombies > o.maxZombies) r.breach = `${a.zombies} zombies > --max-zombies ${o.maxZombies}`;
-      else if (o.maxRate !== undefined && samples.length >= 3 && a.perMinute > o.maxRate) r.breach = `${a.perMinute.toFixed(1)} zombies/min > --max-rate ${o.maxRate}`;
+      const r = nextRecord(samples, sample, snap, o, c.name, n, tick, events);
       if (live) io.stdout.write('\x1b[H\x1b[2J' + view(r, samples.map((x) => x.zombies), s, o));
-      else io.stdout.write(JSON.stringify(r) + '\n');
+      else io.stdout.write(toJSONLine(r));
       if (r.breach) {
         if (live) io.stderr.write(`zombie-audit: ${r.breach}\n`);
         return EXIT.FINDINGS;
@@ -89,7 +79,6 @@ export async function runContainerdWatch(o: WatchOptions & RuntimeOptions, io: I
   }
 }
 
-const round = (x: number) => Math.round(x * 10) / 10;
 
 function event(io: IO, o: WatchOptions, live: boolean, msg: string): void {
   if (o.json || !live) io.stdout.write(JSON.stringify({ t: new Date().toISOString(), event: msg }) + '\n');

@@ -4,13 +4,14 @@ import { onCleanup, runCleanup } from '../cleanup.js';
 import type { Engine } from '../engine/client.js';
 import { EXIT, ZaError } from '../engine/errors.js';
 import { makeStyle, wantColor, type Style } from '../render/style.js';
-import { analyzeSeries, parentExits, sampleOf, type Sample } from '../watch/series.js';
-import { renderWatchHuman, type WatchRecord } from '../render/watch-human.js';
+import { sampleOf, type Sample } from '../watch/series.js';
+import { renderWatchHuman } from '../render/watch-human.js';
 import { reportError } from './errors.js';
 import { engineFor } from './shared.js';
 import { parseDuration as parseDurationOf } from './options.js';
 import type { WatchOptions } from './watch-options.js';
 import type { IO } from './io.js';
+import { nextRecord } from './watch-record.js';
 import { escapeText as esc } from '../render/escape.js';
 import { toJSONLine } from '../render/json.js';
 
@@ -94,22 +95,10 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
       continue;
     }
     const sample = sampleOf(snap, tick, j.HostConfig.PidsLimit ?? undefined);
-    const prev = samples.at(-1);
-    if (prev) events.push(...parentExits(prev, sample, (pid) => snap.procs.has(pid) && snap.procs.get(pid)!.state !== 'Z'));
-    samples.push(sample);
-    while (samples.length > 2 && samples[0].t < tick - Math.max(o.windowMs, 10 * o.intervalMs)) samples.shift();
-    const a = analyzeSeries(samples, o.windowMs);
     n++;
-    const r: WatchRecord = {
-      t: new Date(tick).toISOString(), container: name, sample: n, zombies: a.zombies, perMinute: round(a.perMinute),
-      processes: sample.processes, pids: { current: sample.pidsCurrent, max: sample.pidsMax }, limit: a.limit,
-      secondsToLimit: a.msToLimit === undefined ? undefined : Math.round(a.msToLimit / 1000), pid1State: sample.pid1State,
-      parents: a.parents.map((p) => ({ ...p, perMinute: round(p.perMinute) })), events,
-    };
-    if (o.maxZombies !== undefined && a.zombies > o.maxZombies) r.breach = `${a.zombies} zombies > --max-zombies ${o.maxZombies}`;
-    else if (o.maxRate !== undefined && samples.length >= 3 && a.perMinute > o.maxRate) r.breach = `${a.perMinute.toFixed(1)} zombies/min > --max-rate ${o.maxRate}`;
+    const r = nextRecord(samples, sample, snap, o, name, n, tick, events);
     if (live) io.stdout.write('\x1b[H\x1b[2J' + renderWatchHuman(r, samples.map((x) => x.zombies), s, o));
-    else io.stdout.write(JSON.stringify(r) + '\n');
+    else io.stdout.write(toJSONLine(r));
     if (r.breach) {
       if (live) io.stderr.write(`zombie-audit: ${esc(r.breach)}\n`);
       await stream?.close();
@@ -124,7 +113,6 @@ async function loop(engine: Engine, o: WatchOptions, io: IO, live: boolean, s: S
   }
 }
 
-const round = (x: number) => Math.round(x * 10) / 10;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
